@@ -1,0 +1,137 @@
+"""reportocr: digitise annual reports (run), make synthetic ones (generate), score them (evaluate)."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table as RichTable
+
+from . import export
+from .config import RunOptions
+from .runner import Pipeline, expand_inputs, file_sha256
+
+console = Console(stderr=True)
+
+
+def _stem(path: Path, used: set[str]) -> str:
+    stem = path.stem
+    if stem in used:
+        stem = f"{stem}-{file_sha256(path)[:8]}"
+    used.add(stem)
+    return stem
+
+
+def cmd_run(args) -> int:
+    out_dir = Path(args.output)
+    files, missing = expand_inputs(args.inputs)
+    failures = 0
+    for path, reason in missing:
+        console.print(f"[red]error[/red]: {path}: {reason}", highlight=False)
+        export.append_error(out_dir, {"file": str(path), "stage": "ingest", "error": reason})
+        failures += 1
+    options = RunOptions(dpi=args.dpi, device=args.device)
+    if args.threshold is not None:
+        options.review_threshold = args.threshold
+    pipeline = Pipeline(options) if files else None
+    used: set[str] = set()
+    rows = []
+    for path in files:
+        stem = _stem(path, used)
+        target = out_dir / f"{stem}.json"
+        try:
+            sha = file_sha256(path)
+        except OSError as e:
+            sha = None
+        if sha and target.exists() and not args.force:
+            try:
+                if json.loads(target.read_text(encoding="utf-8")).get("sha256") == sha:
+                    rows.append((path.name, "done before", "", "", ""))
+                    continue
+            except (OSError, json.JSONDecodeError):
+                pass
+        outcome = pipeline.process(path)
+        if outcome.error:
+            failures += 1
+            console.print(f"[red]error[/red]: {path}: {outcome.error}", highlight=False)
+            export.append_error(out_dir, {"file": str(path), "error": outcome.error, "time": time.time()})
+            rows.append((path.name, "error", "", "", outcome.error))
+            continue
+        report = outcome.report
+        export.write_report(out_dir, stem, export.report_json(report, sha or ""))
+        flagged = sum(c.needs_review for c in report.cells.values())
+        rows.append((path.name, report.template, str(outcome.pages), f"{flagged}/{len(report.cells)}",
+                     f"{outcome.seconds:.1f}s"))
+    if out_dir.exists():
+        export.write_cells_csv(out_dir, export.load_reports(out_dir))
+    _summary(rows, out_dir)
+    return 1 if failures else 0
+
+
+def _summary(rows, out_dir: Path):
+    table = RichTable(title=f"reportocr → {out_dir}")
+    for name in ("file", "template", "pages", "flagged", "time / note"):
+        table.add_column(name)
+    for row in rows:
+        table.add_row(*row)
+    Console().print(table)
+
+
+def cmd_generate(args) -> int:
+    from .generate import generate_batch
+
+    templates = ("2021", "2019") if args.template == "both" else (args.template,)
+    reports = generate_batch(Path(args.output), args.n, args.seed, templates=templates, scan=args.scan)
+    for r in reports:
+        print(r.pdf)
+    return 0
+
+
+def cmd_evaluate(args) -> int:
+    from .evaluate import Score
+
+    score = Score()
+    for truth_path in sorted(Path(args.truth).glob("*.truth.json")):
+        truth = json.loads(truth_path.read_text(encoding="utf-8"))
+        out = Path(args.output) / (truth_path.name.replace(".truth.json", ".json"))
+        score.add(json.loads(out.read_text(encoding="utf-8")) if out.exists() else None, truth)
+    print(f"reports {score.reports}  cells {score.cells}  right {score.accuracy:.4%}  "
+          f"template right {score.template_right}/{score.reports}  title right {score.title_right}/{score.reports}  "
+          f"flag recall {score.flag_recall:.2%}  flagged {score.flagged}")
+    for line in score.errors[: args.show]:
+        print("  " + line)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="reportocr", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="digitise reports: PDFs, images, folders or globs")
+    run.add_argument("inputs", nargs="+")
+    run.add_argument("-o", "--output", required=True, help="output folder")
+    run.add_argument("--dpi", type=int, default=RunOptions().dpi)
+    run.add_argument("--threshold", type=float, default=None, help="review threshold (default from configs/)")
+    run.add_argument("--device", choices=["cpu", "cuda"], default="cpu")
+    run.add_argument("--force", action="store_true", help="redo files already done")
+    run.set_defaults(func=cmd_run)
+    gen = sub.add_parser("generate", help="write synthetic reports with ground truth")
+    gen.add_argument("output")
+    gen.add_argument("-n", type=int, default=4)
+    gen.add_argument("--seed", type=int, default=0)
+    gen.add_argument("--template", choices=["2021", "2019", "both"], default="both")
+    gen.add_argument("--scan", action="store_true", help="degraded image-only scans instead of born-digital")
+    gen.set_defaults(func=cmd_generate)
+    ev = sub.add_parser("evaluate", help="score an output folder against *.truth.json files")
+    ev.add_argument("output")
+    ev.add_argument("truth")
+    ev.add_argument("--show", type=int, default=20, help="wrong cells to list")
+    ev.set_defaults(func=cmd_evaluate)
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

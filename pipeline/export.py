@@ -1,0 +1,72 @@
+"""Export: the per-report JSON (written atomically), cells.csv, errors.jsonl and the summary."""
+from __future__ import annotations
+
+import csv
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from .types import Report
+
+
+def write_atomic(path: Path, text: str):
+    """Write to a temporary file beside `path`, then rename: a reader never sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def report_json(report: Report, sha256: str) -> dict:
+    data = report.to_json()
+    data["sha256"] = sha256  # of the input file: a re-run skips a file already done
+    return data
+
+
+def write_report(out_dir: Path, stem: str, data: dict) -> Path:
+    path = out_dir / f"{stem}.json"
+    write_atomic(path, json.dumps(data, ensure_ascii=False, indent=1))
+    return path
+
+
+def load_reports(out_dir: Path) -> list[dict]:
+    reports = []
+    for path in sorted(out_dir.glob("*.json")):
+        if path.name == "manifest.json":
+            continue
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError):
+            continue
+        if isinstance(data, dict) and "cells" in data:
+            reports.append(data)
+    return reports
+
+
+def write_cells_csv(out_dir: Path, reports: list[dict]) -> Path:
+    """Long format: one row per report and cell."""
+    path = out_dir / "cells.csv"
+    fd, tmp = tempfile.mkstemp(dir=out_dir, prefix=".cells.csv.", suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["source", "cell_id", "value", "confidence", "needs_review"])
+        for rep in reports:
+            for cid, cell in rep["cells"].items():
+                value = "" if cell["value"] is None else cell["value"]
+                w.writerow([rep["source"], cid, value, cell["confidence"], str(cell["needs_review"]).lower()])
+    os.replace(tmp, path)
+    return path
+
+
+def append_error(out_dir: Path, record: dict):
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with (out_dir / "errors.jsonl").open("a", encoding="utf-8") as f:
+        f.write(json.dumps(record, ensure_ascii=False) + "\n")

@@ -1,0 +1,247 @@
+"""Write a synthetic report as a born-digital PDF (reportlab), with its ground truth.
+
+The page flow is done here rather than with reportlab's platypus so that table 三 can break
+across pages mid-span exactly as Word does, and so a header row can be repeated or not.
+"""
+from __future__ import annotations
+
+import json
+import random
+from dataclasses import dataclass
+from pathlib import Path
+
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas
+
+from ..templates import load_templates
+from .tables import Grid, Style, table_2, table_3, table_4
+from .values import draw_values
+
+FONT_FILES = {
+    "wqy-zenhei": "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+    "wqy-microhei": "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+    "ar-uming": "/usr/share/fonts/truetype/arphic/uming.ttc",
+    "ar-ukai": "/usr/share/fonts/truetype/arphic/ukai.ttc",
+}
+
+PLACES = "独乐 昌傅 交岔 花石 青山 白水 东关 西城 南湖 北塘 龙泉 石桥 柳林 杨庄 新华 长安 永安 安平 清河 丰乐 平安 河西 金山 双河".split()
+COUNTIES = "深州 樟树 彭阳 金寨 武强 枣强 安国 定兴 高阳 临城 宁晋 新河 广宗 涉县".split()
+AGENCY_KINDS = ["{p}乡人民政府", "{p}镇人民政府", "{c}市{p}镇", "{p}乡", "{c}县人民政府办公室", "{c}市人民政府办公室",
+                "{c}市教育局", "{c}县{p}街道办事处", "{c}县交通运输局", "{c}市自然资源和规划局"]
+PROSE = [
+    "认真贯彻落实《中华人民共和国政府信息公开条例》，坚持以公开为常态、不公开为例外，扎实推进政务公开工作。",
+    "进一步健全政府信息公开工作机制，明确专人负责信息发布、保密审查和档案管理工作。",
+    "通过政府门户网站、政务新媒体、公开栏等渠道及时发布政策文件、财政预决算和重点领域信息。",
+    "严格按照法定程序和时限办理依申请公开事项，规范受理、审查、答复等各个环节。",
+    "加强政策解读和回应关切，围绕群众关心关注的热点问题做好解读工作。",
+    "定期开展业务培训，提升工作人员的业务能力和服务水平，确保公开信息准确、及时、全面。",
+    "存在的主要问题是公开内容还不够全面，信息更新不够及时，工作人员业务水平有待提高。",
+    "下一步将继续加强组织领导，完善工作制度，丰富公开形式，不断提高政务公开工作质量。",
+]
+
+
+@dataclass
+class GeneratedReport:
+    pdf: Path
+    truth: dict  # {"source", "template", "pages", "report": {...}, "cells": {id: value}}
+
+
+def _register_fonts() -> list[str]:
+    names = []
+    for name, path in FONT_FILES.items():
+        if not Path(path).exists():
+            continue
+        if name not in pdfmetrics.getRegisteredFontNames():
+            pdfmetrics.registerFont(TTFont(name, path, subfontIndex=0))
+        names.append(name)
+    if not names:
+        raise RuntimeError("no CJK font found: install fonts-wqy-zenhei (make demo does)")
+    return names
+
+
+def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
+    """Chinese wraps between any two characters."""
+    lines, line = [], ""
+    for ch in text:
+        if line and pdfmetrics.stringWidth(line + ch, font, size) > width:
+            lines.append(line)
+            line = ""
+        line += ch
+    return lines + [line] if line else lines or [""]
+
+
+class PageWriter:
+    """A cursor down A4 pages of a reportlab canvas."""
+
+    def __init__(self, path: Path, font: str, size: float, rng: random.Random):
+        self.c = canvas.Canvas(str(path), pagesize=A4)
+        self.font, self.size, self.rng = font, size, rng
+        self.margin = rng.uniform(54, 80)
+        self.width = A4[0] - 2 * self.margin
+        self.pages = 1
+        self.y = A4[1] - self.margin
+
+    def new_page(self):
+        self.c.showPage()
+        self.pages += 1
+        self.y = A4[1] - self.margin
+
+    def room(self) -> float:
+        return self.y - self.margin
+
+    def text(self, text: str, size: float | None = None, center: bool = False, indent: bool = False):
+        size = size or self.size
+        lead = size * 1.6
+        first_indent = 2 * size if indent else 0
+        for i, line in enumerate(_wrap(text, self.font, size, self.width - first_indent)):
+            if self.room() < lead:
+                self.new_page()
+            self.c.setFont(self.font, size)
+            x = self.margin + (first_indent if i == 0 else 0)
+            if center:
+                x = (A4[0] - pdfmetrics.stringWidth(line, self.font, size)) / 2
+            self.y -= lead
+            self.c.drawString(x, self.y + size * 0.3, line)
+
+    def gap(self, h: float):
+        self.y -= h
+
+    def table(self, grid: Grid, repeat_header: bool):
+        size = self.size * self.rng.uniform(0.8, 0.92)
+        lead, pad = size * 1.3, size * 0.5
+        widths = [w / sum(grid.col_widths) * self.width for w in grid.col_widths]
+        xs = [self.margin + sum(widths[:i]) for i in range(len(widths) + 1)]
+        heights = [size * 2.2] * grid.n_rows
+        wrapped = {}
+        for cell in grid.cells:
+            w = xs[cell.col + cell.colspan] - xs[cell.col] - 2 * pad
+            wrapped[id(cell)] = _wrap(cell.text, self.font, size, w)
+            need = len(wrapped[id(cell)]) * lead + 2 * pad
+            span = range(cell.row, cell.row + cell.rowspan)
+            have = sum(heights[r] for r in span)
+            if need > have:
+                heights[cell.row + cell.rowspan - 1] += need - have
+        page_rows: list[list[int]] = [[]]  # row indices drawn on each page
+        if self.room() < heights[0] * 3:
+            self.new_page()
+        y = self.y
+        tops: dict[int, tuple[int, float]] = {}  # row -> (page slot, top y)
+        for r, h in enumerate(heights):
+            if y - h < self.margin:
+                page_rows.append([])
+                y = A4[1] - self.margin
+                if repeat_header:
+                    for hr in range(grid.header_rows):
+                        y -= heights[hr]
+            tops[r] = (len(page_rows) - 1, y)
+            page_rows[-1].append(r)
+            y -= h
+        # A cell broken by a page break prints its text in its taller part, as Word does.
+        text_slot = {}
+        for cell in grid.cells:
+            span = range(cell.row, cell.row + cell.rowspan)
+            text_slot[id(cell)] = max({tops[r][0] for r in span},
+                                      key=lambda s: sum(heights[r] for r in span if tops[r][0] == s))
+        line_width = self.rng.choice([0.5, 0.75, 1.0])
+        for slot, rows in enumerate(page_rows):
+            if slot:
+                self.new_page()
+            self.c.setLineWidth(line_width)
+            if slot and repeat_header:
+                header = range(grid.header_rows)
+                self._draw_rows(grid, header, xs, heights, A4[1] - self.margin, wrapped, size, lead, None)
+            self._draw_rows(grid, rows, xs, heights, tops[rows[0]][1], wrapped, size, lead,
+                            {i for i, s in text_slot.items() if s == slot})
+        self.y = y
+
+    def _draw_rows(self, grid: Grid, rows, xs, heights, top: float, wrapped, size, lead, text_cells):
+        rows = list(rows)
+        row_top = {r: top - sum(heights[rows[0]:r]) for r in rows}
+        for cell in grid.cells:
+            covered = [r for r in range(cell.row, cell.row + cell.rowspan) if r in row_top]
+            if not covered:
+                continue
+            y0 = row_top[covered[0]]
+            y1 = row_top[covered[-1]] - heights[covered[-1]]
+            x0, x1 = xs[cell.col], xs[cell.col + cell.colspan]
+            self.c.rect(x0, y1, x1 - x0, y0 - y1, stroke=1, fill=0)
+            if text_cells is not None and id(cell) not in text_cells:
+                continue
+            lines = wrapped[id(cell)]
+            self.c.setFont(self.font, size)
+            ty = (y0 + y1) / 2 + len(lines) * lead / 2 - lead + (lead - size) / 2 + size * 0.15
+            for line in lines:
+                lw = pdfmetrics.stringWidth(line, self.font, size)
+                self.c.drawString((x0 + x1 - lw) / 2, ty, line)
+                ty -= lead
+
+    def save(self):
+        self.c.save()
+
+
+def _agency(rng: random.Random) -> str:
+    return rng.choice(AGENCY_KINDS).format(p=rng.choice(PLACES), c=rng.choice(COUNTIES))
+
+
+def generate_report(path: Path, template_id: str, seed: int) -> GeneratedReport:
+    """Write one born-digital report PDF at `path` and its ground truth beside it."""
+    rng = random.Random(seed)
+    template = load_templates()[template_id]
+    values = draw_values(template, rng)
+    style = Style.draw(rng)
+    agency = _agency(rng)
+    year = rng.choice([2019, 2020]) if template_id == "2019" else rng.randint(2021, 2025)
+    font = rng.choice(_register_fonts())
+    w = PageWriter(path, font, rng.choice([10.5, 11, 12]), rng)
+
+    title = f"{agency}{year}年政府信息公开工作年度报告"
+    if rng.random() < 0.3:
+        w.text(agency, size=18, center=True)
+        w.text(f"{year}年政府信息公开工作年度报告", size=18, center=True)
+    else:
+        w.text(title, size=rng.choice([16, 18]), center=True)
+    w.gap(12)
+    w.text(f"本报告依据《中华人民共和国政府信息公开条例》和{template.notice}要求编制。", indent=True)
+    w.text("一、总体情况")
+    for _ in range(rng.randint(2, 9)):
+        w.text("".join(rng.sample(PROSE, 3)), indent=True)
+    sections = [
+        ("二、主动公开政府信息情况", table_2(template, values, style)),
+        ("三、收到和处理政府信息公开申请情况", [table_3(template, values, style, rng)]),
+        ("四、政府信息公开行政复议、行政诉讼情况", [table_4(template, values, style)]),
+    ]
+    for heading, grids in sections:
+        w.gap(8)
+        w.text(heading)
+        for grid in grids:
+            w.gap(4)
+            w.table(grid, repeat_header=style.repeat_header)
+    w.gap(8)
+    w.text("五、存在的主要问题及改进情况")
+    w.text("".join(rng.sample(PROSE, 4)), indent=True)
+    w.text("六、其他需要报告的事项")
+    w.text("无。", indent=True)
+    w.save()
+    truth = {"source": path.name, "template": template_id, "pages": w.pages,
+             "report": {"agency": agency, "year": year}, "cells": values}
+    path.with_suffix(".truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1), encoding="utf-8")
+    return GeneratedReport(path, truth)
+
+
+def generate_batch(out_dir: Path, n: int, seed: int, templates=("2021", "2019"), scan: bool = False,
+                   scan_options=None) -> list[GeneratedReport]:
+    """n reports alternating over `templates`; as scans when `scan` is true."""
+    from .scan import to_scan
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    reports = []
+    for i in range(n):
+        template_id = templates[i % len(templates)]
+        stem = f"{'scan' if scan else 'digital'}_{template_id}_{seed}_{i:03d}"
+        report = generate_report(out_dir / f"{stem}.pdf", template_id, seed * 1000 + i)
+        if scan:
+            report = to_scan(report, random.Random(seed * 1000 + i), scan_options)
+        reports.append(report)
+    return reports

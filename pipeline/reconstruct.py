@@ -1,0 +1,389 @@
+"""Reconstruct: map the cells read on the pages onto the template's cell ids.
+
+1. Each detected table is labelled 二/三/四 from the labels it contains, or as the
+   continuation of the table before it; fragments of one table are joined.
+2. Rows are aligned with the template's rows by fuzzy label match under order (a global
+   sequence alignment, so a missing, merged, split or extra row costs only itself).
+3. Columns are found from the header cells above each row, by relative x-position, which
+   also holds for a continuation page's fragment.
+4. Each value cell is parsed.
+Both templates are tried; the one whose labels match better wins.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from .templates import TABLE_IDS, TableSpec, Template
+from .types import Cell, CellResult, Table
+
+MIN_ROW_MATCH = 0.6
+MIN_HEADER_MATCH = 0.75
+_STRIP = re.compile(r"[\s\"'“”‘’「」]")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def normalise(text: str) -> str:
+    """NFKC (full-width brackets/digits → half-width), no whitespace, no quotes."""
+    return _STRIP.sub("", unicodedata.normalize("NFKC", text or ""))
+
+
+def similarity(a: str, b: str) -> float:
+    return fuzz.ratio(a, b) / 100.0
+
+
+def is_label(text: str) -> bool:
+    return bool(_CJK.search(text))
+
+
+# ---------------------------------------------------------------- values
+
+_DIGIT_LOOKALIKES = str.maketrans({"O": "0", "o": "0", "D": "0", "Q": "0", "l": "1", "I": "1", "|": "1",
+                                   "i": "1", "!": "1", "S": "5", "B": "8", "Z": "2", "。": ".", "，": ",",
+                                   "一": "-", "—": "-", "−": "-", "–": "-"})
+_BLANKS = {"", "-", "--", "/", "无", "空", "\\"}
+_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+
+
+@dataclass
+class ParsedValue:
+    value: float | int | None
+    ok: bool
+
+
+def parse_value(text: str, decimal: bool = False, signed: bool = False) -> ParsedValue:
+    """A cell's number. Blank marks ('', '—', '无', '/') are None; thousands separators, units
+    and digit look-alikes (O/0, l/1) are tolerated; a reading that is no number is not ok."""
+    t = normalise(text)
+    t = re.sub(r"(万元|元|件|条|个|项)$", "", t)
+    if t.translate(_DIGIT_LOOKALIKES).strip("-") == "" or t in _BLANKS:
+        return ParsedValue(None, True)
+    t = t.translate(_DIGIT_LOOKALIKES)
+    t = re.sub(r"(?<=\d),(?=\d{3}\b)", "", t)
+    if not _NUMBER.match(t):
+        return ParsedValue(None, False)
+    if t.startswith("-") and not signed:
+        return ParsedValue(None, False)
+    if "." in t:
+        number = float(t)
+        return ParsedValue(number, decimal)
+    return ParsedValue(int(t), True)
+
+
+# ---------------------------------------------------------------- rows of joined fragments
+
+@dataclass
+class Placed:
+    """A cell with where it sits in its fragment, in 0..1 of the fragment's width."""
+    cell: Cell
+    page: int
+    x0: float
+    x1: float
+    table: Table
+
+
+@dataclass
+class RowView:
+    cells: list[Placed]  # every cell covering this lattice row, left to right
+
+    @property
+    def labels(self) -> list[Placed]:
+        return [p for p in self.cells if is_label(p.cell.text)]
+
+    @property
+    def leaf(self) -> str:
+        labels = self.labels
+        return normalise(labels[-1].cell.text) if labels else ""
+
+    @property
+    def path(self) -> str:
+        return "".join(normalise(p.cell.text) for p in self.labels)
+
+
+def _rows(table: Table) -> list[RowView]:
+    x0, _, x1, _ = table.bbox
+    width = max(1.0, x1 - x0)
+    rows = [RowView([]) for _ in range(table.n_rows)]
+    for cell in table.cells:
+        placed = Placed(cell, table.page, (cell.bbox[0] - x0) / width, (cell.bbox[2] - x0) / width, table)
+        for r in range(cell.row, cell.row + cell.row_span):
+            rows[r].cells.append(placed)
+    for row in rows:
+        row.cells.sort(key=lambda p: p.x0)
+    return rows
+
+
+def _vocabulary_score(table: Table, vocabulary: list[str]) -> int:
+    score = 0
+    for cell in table.cells:
+        text = normalise(cell.text)
+        if is_label(text) and any(similarity(text, v) >= 0.8 for v in vocabulary):
+            score += 1
+    return score
+
+
+def group_fragments(tables: list[Table], templates: list[Template]) -> dict[str, list[RowView]]:
+    """Label each table 二/三/四 (or drop it) and join the fragments of each, in order."""
+    vocab = {tid: sorted({normalise(v) for t in templates for v in t.tables[tid].vocabulary()})
+             for tid in TABLE_IDS}
+    joined: dict[str, list[RowView]] = {tid: [] for tid in TABLE_IDS}
+    previous: str | None = None
+    for table in tables:
+        scores = {tid: _vocabulary_score(table, words) for tid, words in vocab.items()}
+        best = max(scores, key=scores.get)
+        labelled = sum(1 for c in table.cells if is_label(c.text))
+        if scores[best] >= 2:
+            kind = best
+        elif previous is not None and labelled <= 2 and len(table.cells) >= 4:
+            kind = previous  # a fragment of numbers after a page break
+        else:
+            previous = None
+            continue
+        joined[kind].extend(_rows(table))
+        previous = kind
+    return joined
+
+
+# ---------------------------------------------------------------- alignment
+
+def _row_similarity(row: RowView, spec_row) -> float:
+    if not row.labels:
+        return 0.0
+    leaves = [normalise(label) for label in spec_row.labels]
+    parents = [normalise(p) for p in spec_row.parent] or [""]
+    best_leaf = max(similarity(row.leaf, leaf) for leaf in leaves)
+    best_path = max(similarity(row.path, p + leaf) for p in parents for leaf in leaves)
+    return max(best_leaf, best_path)
+
+
+def align_rows(rows: list[RowView], spec: TableSpec) -> tuple[dict[int, int], dict[int, float], set[int]]:
+    """Global alignment of detected rows to template rows. Returns template row index →
+    detected row index, the similarity of each template row matched, and the detected rows
+    that look like data rows whether matched or not (never to be read as headers)."""
+    n, m = len(rows), len(spec.rows)
+    sim = [[_row_similarity(rows[i], spec.rows[j]) for j in range(m)] for i in range(n)]
+    score = [[0.0] * (m + 1) for _ in range(n + 1)]
+    move = [[""] * (m + 1) for _ in range(n + 1)]
+    for i in range(1, n + 1):
+        move[i][0] = "up"
+    for j in range(1, m + 1):
+        move[0][j] = "left"
+    for i in range(1, n + 1):
+        for j in range(1, m + 1):
+            options = [(score[i - 1][j], "up"), (score[i][j - 1], "left")]
+            s = sim[i - 1][j - 1]
+            if s >= MIN_ROW_MATCH:
+                options.append((score[i - 1][j - 1] + s - 0.5, "diag"))
+            score[i][j], move[i][j] = max(options, key=lambda o: o[0])
+    matched: dict[int, int] = {}
+    sims: dict[int, float] = {}
+    i, j = n, m
+    while i > 0 and j > 0:
+        if move[i][j] == "diag":
+            matched[j - 1] = i - 1
+            sims[j - 1] = sim[i - 1][j - 1]
+            i, j = i - 1, j - 1
+        elif move[i][j] == "up":
+            i -= 1
+        else:
+            j -= 1
+    data_like = {i for i in range(n) if max(sim[i], default=0.0) >= MIN_ROW_MATCH}
+    return matched, sims, data_like
+
+
+# ---------------------------------------------------------------- columns
+
+@dataclass
+class HeaderCell:
+    column: str
+    row: int
+    placed: Placed
+    score: float
+
+
+def find_headers(rows: list[RowView], columns: dict[str, tuple[str, ...]], skip: set[int]) -> list[HeaderCell]:
+    """Cells naming a column, outside the rows in `skip` (data rows). A header cell merged over
+    several rows is listed once, at its top row."""
+    found, seen = [], set()
+    for r, row in enumerate(rows):
+        if r in skip:
+            continue
+        for placed in row.labels:
+            if id(placed.cell) in seen:
+                continue
+            seen.add(id(placed.cell))
+            text = normalise(placed.cell.text)
+            best, best_score = None, 0.0
+            for col, labels in columns.items():
+                s = max(similarity(text, normalise(label)) for label in labels)
+                if s > best_score:
+                    best, best_score = col, s
+            if best is not None and best_score >= MIN_HEADER_MATCH:
+                found.append(HeaderCell(best, r, placed, best_score))
+    return found
+
+
+def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
+    return max(0.0, min(a1, b1) - max(a0, b0))
+
+
+def _cell_under(row: RowView, header: Placed) -> tuple[Placed | None, float]:
+    """The cell of `row` below `header`, and how much of the narrower of the two they share."""
+    best, best_overlap = None, 0.0
+    for placed in row.cells:
+        overlap = _overlap(placed.x0, placed.x1, header.x0, header.x1)
+        if overlap > best_overlap:
+            best, best_overlap = placed, overlap
+    if best is None:
+        return None, 0.0
+    return best, best_overlap / max(1e-6, min(header.x1 - header.x0, best.x1 - best.x0))
+
+
+def _nearest_header(headers: list[HeaderCell], column: str, row: int) -> HeaderCell | None:
+    above = [h for h in headers if h.column == column and h.row < row]
+    if above:
+        return max(above, key=lambda h: (h.row, h.score))
+    others = [h for h in headers if h.column == column]
+    return max(others, key=lambda h: h.score) if others else None
+
+
+# ---------------------------------------------------------------- one table
+
+@dataclass
+class TableMatch:
+    cells: dict[str, CellResult] = field(default_factory=dict)
+    score: float = 0.0  # sum of label similarities, to choose between templates
+    found: bool = False
+
+
+def _result(placed: Placed | None, label_score: float, spec: TableSpec, column: str) -> CellResult:
+    if placed is None:
+        return CellResult(value=None, text=None, confidence=0.0, needs_review=True, page=None, bbox=None,
+                          label_score=0.0, found=False)
+    cell = placed.cell
+    options = dict(decimal=column in spec.decimal_columns, signed=column in spec.signed_columns)
+    if "?" not in cell.numeric_text:  # read as a number, with pooled look-alike probabilities
+        parsed, text, probs = parse_value(cell.numeric_text, **options), cell.numeric_text, cell.numeric_probs
+    else:
+        parsed, text, probs = parse_value(cell.text, **options), cell.text, cell.char_probs
+    return CellResult(value=parsed.value, text=text, confidence=0.0, needs_review=True, page=placed.page,
+                      bbox=_source_bbox(placed), label_score=label_score,
+                      ocr_score=min(probs, default=1.0), parse_ok=parsed.ok)
+
+
+def _source_bbox(placed: Placed) -> list[float]:
+    """The cell's box on the rasterised page (undoing the deskew)."""
+    x0, y0, x1, y1 = placed.cell.bbox
+    m = placed.table.to_source
+    if m is None:
+        return [round(v, 1) for v in (x0, y0, x1, y1)]
+    xs, ys = [], []
+    for x, y in ((x0, y0), (x1, y0), (x0, y1), (x1, y1)):
+        xs.append(m[0, 0] * x + m[0, 1] * y + m[0, 2])
+        ys.append(m[1, 0] * x + m[1, 1] * y + m[1, 2])
+    return [round(min(xs), 1), round(min(ys), 1), round(max(xs), 1), round(max(ys), 1)]
+
+
+def match_rows_table(rows: list[RowView], spec: TableSpec) -> TableMatch:
+    matched, sims, data_like = align_rows(rows, spec)
+    headers = find_headers(rows, spec.columns, skip=data_like | set(matched.values()))
+    out = TableMatch(found=bool(matched))
+    out.score = sum(sims.values()) + sum(h.score for h in headers) * 0.5
+    for j, spec_row in enumerate(spec.rows):
+        r = matched.get(j)
+        for column in spec_row.columns:
+            cid = f"{spec.id}/{spec_row.id}/{column}"
+            header = _nearest_header(headers, column, r) if r is not None else None
+            if r is None or header is None:
+                out.cells[cid] = _result(None, 0.0, spec, column)
+                continue
+            placed, share = _cell_under(rows[r], header.placed)
+            label_score = sims[j] * header.score * min(1.0, share / 0.6)
+            out.cells[cid] = _result(placed if share > 0.3 else None, label_score, spec, column)
+    return out
+
+
+def match_group_table(rows: list[RowView], spec: TableSpec) -> TableMatch:
+    """Table 四: the row of a cell is named by a header group (行政复议 …), not by a row label."""
+    groups = find_headers(rows, {g.id: g.labels for g in spec.rows}, skip=set())
+    leaves = find_headers(rows, spec.columns, skip=set())
+    out = TableMatch(found=bool(groups))
+    out.score = sum(h.score for h in groups) + 0.5 * sum(h.score for h in leaves)
+    header_rows = {h.row for h in groups + leaves}
+    data_row = None
+    if header_rows:
+        below = [r for r in range(max(header_rows) + 1, len(rows))]
+        numeric = [r for r in below if sum(parse_value(p.cell.text).value is not None for p in rows[r].cells) >= 3]
+        data_row = numeric[0] if numeric else (below[0] if below else None)
+    for group in spec.rows:
+        group_header = max((h for h in groups if h.column == group.id), key=lambda h: h.score, default=None)
+        for column in group.columns:
+            cid = f"{spec.id}/{group.id}/{column}"
+            leaf = None
+            if group_header is not None:
+                g = group_header.placed
+                inside = [h for h in leaves if h.column == column
+                          and g.x0 - 0.01 <= (h.placed.x0 + h.placed.x1) / 2 <= g.x1 + 0.01]
+                leaf = max(inside, key=lambda h: h.score, default=None)
+            if leaf is None or data_row is None:
+                out.cells[cid] = _result(None, 0.0, spec, column)
+                continue
+            placed, share = _cell_under(rows[data_row], leaf.placed)
+            label_score = group_header.score * leaf.score * min(1.0, share / 0.6)
+            out.cells[cid] = _result(placed if share > 0.3 else None, label_score, spec, column)
+    return out
+
+
+# ---------------------------------------------------------------- whole report
+
+@dataclass
+class Reconstruction:
+    template: Template | None
+    cells: dict[str, CellResult]
+    warnings: list[str]
+
+
+def reconstruct(tables: list[Table], templates: list[Template]) -> Reconstruction:
+    """The report's cells under the template that fits its tables best."""
+    grouped = group_fragments(tables, templates)
+    best: tuple[float, Template, dict[str, TableMatch]] | None = None
+    for template in templates:
+        matches = {}
+        for tid in TABLE_IDS:
+            spec = template.tables[tid]
+            rows = grouped[tid]
+            matcher = match_group_table if spec.layout == "column_groups" else match_rows_table
+            matches[tid] = matcher(rows, spec) if rows else None
+        score = sum(m.score for m in matches.values() if m)
+        if best is None or score > best[0]:
+            best = (score, template, matches)
+    score, template, matches = best
+    if score == 0:
+        return Reconstruction(None, {}, ["no template table found"])
+    cells: dict[str, CellResult] = {}
+    warnings = []
+    for tid in TABLE_IDS:
+        spec = template.tables[tid]
+        match = matches[tid]
+        if match is None or not match.found:
+            warnings.append(f"table {tid} ({spec.title}) not found")
+            match = TableMatch(cells={cid: _result(None, 0.0, spec, "") for cid in spec.cell_ids()})
+        cells.update(match.cells)
+    return Reconstruction(template, {cid: cells[cid] for cid in template.cell_ids()}, warnings)
+
+
+_TITLE = re.compile(r"^(.{0,40}?)((?:19|20)\d{2})年度?(?:政府信息公开|政务公开)")
+
+
+def parse_title(lines: list[str]) -> tuple[str | None, int | None]:
+    """Agency and year from the title ('独乐乡2021年政府信息公开工作年度报告'); the title
+    may be broken over two lines, with the agency alone on the first."""
+    text = "".join(normalise(line) for line in lines)
+    m = _TITLE.search(text)
+    if not m:
+        return None, None
+    agency = m.group(1).strip("()（）:：,，。 ") or None
+    return agency, int(m.group(2))

@@ -1,0 +1,94 @@
+"""Structure: rows, columns and merged cells of a table from its ruling lines.
+
+Grid lines are the clustered positions of ruling segments; two neighbouring lattice cells
+belong to one merged cell when no ruling separates them.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .layout import PageLines
+from .types import BBox, Cell, Table
+
+
+def _line_positions(mask: np.ndarray, axis: int, tol: float) -> list[float]:
+    """Centres of ruling lines across `axis` (0: horizontal lines → y positions)."""
+    profile = (mask > 0).sum(axis=1 - axis)
+    if profile.max(initial=0) == 0:
+        return []
+    rows = np.flatnonzero(profile > 0.15 * profile.max())
+    positions, group = [], [rows[0]]
+    for r in rows[1:]:
+        if r - group[-1] <= tol:
+            group.append(r)
+        else:
+            positions.append(float(np.average(group, weights=profile[group])))
+            group = [r]
+    positions.append(float(np.average(group, weights=profile[group])))
+    return positions
+
+
+def _covered(strip: np.ndarray, axis: int) -> float:
+    """Share of a ruling's length where ink is present (strip is a thin band around it)."""
+    if strip.size == 0:
+        return 0.0
+    return float(np.count_nonzero(strip.max(axis=axis))) / strip.shape[1 - axis]
+
+
+class _UnionFind:
+    def __init__(self, n: int):
+        self.parent = list(range(n))
+
+    def find(self, a: int) -> int:
+        while self.parent[a] != a:
+            self.parent[a] = self.parent[self.parent[a]]
+            a = self.parent[a]
+        return a
+
+    def union(self, a: int, b: int):
+        self.parent[self.find(a)] = self.find(b)
+
+
+def build_grid(lines: PageLines, region: BBox, page: int, dpi: int, min_cover: float = 0.5) -> Table | None:
+    """The table inside `region`, or None when it has no lattice (fewer than 2×2 lines)."""
+    x0, y0, x1, y1 = (int(round(v)) for v in region)
+    h_mask = lines.horizontal[y0:y1, x0:x1]
+    v_mask = lines.vertical[y0:y1, x0:x1]
+    tol = max(3.0, 0.02 * dpi)
+    ys = _line_positions(h_mask, 0, tol)
+    xs = _line_positions(v_mask, 1, tol)
+    if len(ys) < 2 or len(xs) < 2:
+        return None
+    n_rows, n_cols = len(ys) - 1, len(xs) - 1
+    band = max(2, int(0.015 * dpi))
+    inset = max(2, int(0.02 * dpi))
+    uf = _UnionFind(n_rows * n_cols)
+    for r in range(n_rows):
+        ra, rb = int(ys[r]) + inset, int(ys[r + 1]) - inset
+        for c in range(n_cols):
+            ca, cb = int(xs[c]) + inset, int(xs[c + 1]) - inset
+            if c + 1 < n_cols:
+                x = int(xs[c + 1])
+                strip = v_mask[ra:rb, max(0, x - band):x + band + 1].T
+                if _covered(strip, 0) < min_cover:
+                    uf.union(r * n_cols + c, r * n_cols + c + 1)
+            if r + 1 < n_rows:
+                y = int(ys[r + 1])
+                strip = h_mask[max(0, y - band):y + band + 1, ca:cb]
+                if _covered(strip, 0) < min_cover:
+                    uf.union(r * n_cols + c, (r + 1) * n_cols + c)
+    groups: dict[int, list[tuple[int, int]]] = {}
+    for r in range(n_rows):
+        for c in range(n_cols):
+            groups.setdefault(uf.find(r * n_cols + c), []).append((r, c))
+    cells = []
+    for members in groups.values():
+        r0 = min(m[0] for m in members)
+        r1 = max(m[0] for m in members) + 1
+        c0 = min(m[1] for m in members)
+        c1 = max(m[1] for m in members) + 1
+        cells.append(Cell(row=r0, col=c0, row_span=r1 - r0, col_span=c1 - c0,
+                          bbox=(x0 + xs[c0], y0 + ys[r0], x0 + xs[c1], y0 + ys[r1])))
+    cells.sort(key=lambda c: (c.row, c.col))
+    return Table(page=page, bbox=(x0 + xs[0], y0 + ys[0], x0 + xs[-1], y0 + ys[-1]),
+                 n_rows=n_rows, n_cols=n_cols, cells=cells)

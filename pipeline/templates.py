@@ -1,0 +1,130 @@
+"""The two national table formats, loaded from configs/templates/*.yaml.
+
+A template says which cells a report must have (its cell ids, in print order), the labels
+that identify each row and column, and the accounting identities between cells.
+"""
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+CONFIG_DIR = Path(__file__).resolve().parent.parent / "configs"
+TABLE_IDS = ("t2", "t3", "t4")
+
+
+@dataclass(frozen=True)
+class RowSpec:
+    id: str
+    labels: tuple[str, ...]
+    parent: tuple[str, ...] = ()
+    columns: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    id: str
+    title: str
+    layout: str  # "rows": rows named by a label cell; "column_groups": rows named by header groups (table 四)
+    columns: dict[str, tuple[str, ...]]
+    rows: tuple[RowSpec, ...]
+    decimal_columns: frozenset[str] = frozenset()
+    signed_columns: frozenset[str] = frozenset()
+
+    def cell_ids(self) -> list[str]:
+        return [f"{self.id}/{row.id}/{col}" for row in self.rows for col in row.columns]
+
+    def vocabulary(self) -> set[str]:
+        """Every label of the table, to tell its fragments from other tables."""
+        words = {label for labels in self.columns.values() for label in labels}
+        for row in self.rows:
+            words.update(row.labels)
+            words.update(row.parent)
+        return words
+
+
+@dataclass(frozen=True)
+class Identity:
+    """sum(lhs) == sum(rhs), already expanded for one value of the `over` variable."""
+    name: str
+    lhs: tuple[str, ...]
+    rhs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Template:
+    id: str
+    notice: str
+    tables: dict[str, TableSpec]
+    identities: tuple[Identity, ...] = field(default=())
+
+    def cell_ids(self) -> list[str]:
+        return [cid for table_id in TABLE_IDS for cid in self.tables[table_id].cell_ids()]
+
+
+def _table(table_id: str, raw: dict) -> TableSpec:
+    columns = {cid: tuple(labels) for cid, labels in raw["columns"].items()}
+    raw_rows = raw.get("rows") or raw.get("groups")
+    rows = tuple(
+        RowSpec(
+            id=r["id"],
+            labels=tuple(r["labels"]),
+            parent=tuple(r.get("parent", ())),
+            columns=tuple(r.get("columns", columns.keys())),
+        )
+        for r in raw_rows
+    )
+    return TableSpec(
+        id=table_id,
+        title=raw["title"],
+        layout=raw["layout"],
+        columns=columns,
+        rows=rows,
+        decimal_columns=frozenset(raw.get("decimal_columns", ())),
+        signed_columns=frozenset(raw.get("signed_columns", ())),
+    )
+
+
+def _identities(raw: list[dict]) -> tuple[Identity, ...]:
+    out = []
+    for item in raw:
+        (var, values), = item["over"].items()
+        for value in values:
+            placeholder = f"<{var}>"
+            out.append(Identity(
+                name=f"{item['name']}[{value}]",
+                lhs=tuple(s.replace(placeholder, value) for s in item["lhs"]),
+                rhs=tuple(s.replace(placeholder, value) for s in item["rhs"]),
+            ))
+    return tuple(out)
+
+
+def load_template(path: Path) -> Template:
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    tables = {tid: _table(tid, raw["tables"][tid]) for tid in TABLE_IDS}
+    return Template(id=str(raw["id"]), notice=raw["notice"], tables=tables,
+                    identities=_identities(raw.get("identities", [])))
+
+
+@lru_cache(maxsize=None)
+def load_templates() -> dict[str, Template]:
+    """Both formats, keyed by "2021" and "2019"."""
+    templates = [load_template(p) for p in sorted((CONFIG_DIR / "templates").glob("gov*.yaml"))]
+    return {t.id: t for t in templates}
+
+
+def failed_identities(template: Template, values: dict[str, float | None]) -> list[Identity]:
+    """The identities that `values` break (a blank counts as 0, an unknown cell skips the check)."""
+    failed = []
+    for ident in template.identities:
+        cells = list(itertools.chain(ident.lhs, ident.rhs))
+        if any(c not in values for c in cells):
+            continue
+        lhs = sum(values[c] or 0 for c in ident.lhs)
+        rhs = sum(values[c] or 0 for c in ident.rhs)
+        if abs(lhs - rhs) > 1e-6:
+            failed.append(ident)
+    return failed

@@ -1,0 +1,92 @@
+"""The data passed between stages. Each stage takes and returns these; none holds state."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+BBox = tuple[float, float, float, float]  # x0, y0, x1, y1 in pixels of the rasterised page
+
+
+@dataclass
+class Word:
+    """A run of text from a PDF's text layer, in page pixels."""
+    text: str
+    bbox: BBox
+
+
+@dataclass
+class Page:
+    number: int  # 1-based
+    image: np.ndarray | None  # grey uint8; dropped once the page is read, to bound memory
+    dpi: int
+    words: list[Word] | None = None  # the text layer, when the PDF has a usable one
+    # 2x3 affine from the normalised image back to the rasterised page (deskew), for bboxes
+    to_source: np.ndarray = field(default_factory=lambda: np.array([[1.0, 0, 0], [0, 1.0, 0]]))
+    tables: list["Table"] = field(default_factory=list)
+    title_lines: list[str] = field(default_factory=list)  # text lines above the tables (page 1 only)
+
+
+@dataclass
+class Cell:
+    """One cell of a detected table after merges, with what was read in it."""
+    row: int
+    col: int
+    row_span: int
+    col_span: int
+    bbox: BBox  # in the normalised page image
+    text: str = ""
+    char_probs: list[float] = field(default_factory=list)  # per recognised character
+    numeric_text: str = ""  # the same ink read as a number (see ocr.Recognition)
+    numeric_probs: list[float] = field(default_factory=list)
+    has_ink: bool = True
+
+
+@dataclass
+class Table:
+    page: int
+    bbox: BBox
+    n_rows: int
+    n_cols: int
+    cells: list[Cell] = field(default_factory=list)
+    to_source: np.ndarray | None = None  # the page's affine, to report bboxes on the source page
+
+
+@dataclass
+class CellResult:
+    """One template cell in the output contract."""
+    value: float | int | None
+    text: str | None
+    confidence: float
+    needs_review: bool
+    page: int | None
+    bbox: list[float] | None
+    label_score: float = 0.0  # how well the row/column labels matched the template (0..1)
+    ocr_score: float = 0.0
+    parse_ok: bool = True
+    found: bool = True
+
+    def to_json(self) -> dict:
+        return {"value": self.value, "text": self.text, "confidence": round(self.confidence, 4),
+                "needs_review": self.needs_review, "page": self.page, "bbox": self.bbox}
+
+
+@dataclass
+class Report:
+    source: str
+    template: str | None
+    pages: int
+    agency: str | None
+    year: int | None
+    cells: dict[str, CellResult]
+    warnings: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return {"source": self.source, "template": self.template, "pages": self.pages,
+                "report": {"agency": self.agency, "year": self.year},
+                "cells": {cid: c.to_json() for cid, c in self.cells.items()},
+                "warnings": self.warnings}
+
+
+class InputError(Exception):
+    """A file that cannot be digitised: the message names the reason; the runner adds the file."""
