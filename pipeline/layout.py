@@ -17,7 +17,10 @@ from .types import BBox, Page
 @dataclass
 class LayoutOptions:
     max_skew: float = 5.0  # degrees searched when deskewing
-    line_length: float = 0.35  # inches: shorter strokes are text, not rulings
+    line_length: float = 0.35  # inches: shorter horizontal strokes are text, not rulings
+    # Vertical rulings can be as short as one row (the last row of a fragment, under a
+    # full-width cell), so the bar is lower; a table's characters are shorter still.
+    vertical_line_length: float = 0.2
     min_table_width: float = 0.25  # share of the page width
 
 
@@ -77,10 +80,11 @@ def ruling_lines(grey: np.ndarray, dpi: int, options: LayoutOptions) -> PageLine
     characters' strokes never touch), then a short closing along the line bridges breaks."""
     ink = binarize(grey)
     k = max(15, int(options.line_length * dpi))
+    kv = max(10, int(options.vertical_line_length * dpi))
     gap = max(3, int(0.03 * dpi))
     horizontal = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (k, 1)))
     horizontal = cv2.morphologyEx(horizontal, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (gap, 1)))
-    vertical = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, k)))
+    vertical = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, kv)))
     vertical = cv2.morphologyEx(vertical, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, gap)))
     return PageLines(horizontal, vertical)
 
@@ -105,8 +109,10 @@ def find_tables(lines: PageLines, options: LayoutOptions) -> list[BBox]:
 
 
 def erase_lines(grey: np.ndarray, lines: PageLines) -> np.ndarray:
-    """The page with its rulings painted over, so cell crops hold only text."""
+    """The page with its rulings painted over in the paper's own tone, so cell crops hold only
+    text (pure white would leave an edge that binarisation reads as ink)."""
     mask = cv2.dilate(cv2.bitwise_or(lines.horizontal, lines.vertical), np.ones((7, 7), np.uint8))
+    paper = cv2.morphologyEx(grey, cv2.MORPH_CLOSE, np.ones((15, 15), np.uint8))
     clean = grey.copy()
-    clean[mask > 0] = 255
+    clean[mask > 0] = paper[mask > 0]
     return clean

@@ -123,6 +123,29 @@ class PPOCRRecognizer(TextRecognizer):
         return "".join(text), char_probs
 
 
+class PPOCRDetector:
+    """PP-OCRv6 small text detection (through rapidocr, which ships the weights), used where
+    text is not in a table cell: the title lines on the first page."""
+
+    name = "PP-OCRv6_det_small (rapidocr, onnxruntime)"
+
+    def __init__(self, scale: float = 1.0):
+        from rapidocr import RapidOCR
+
+        self.engine = RapidOCR(params={"Global.use_cls": False, "Global.log_level": "error"})
+        self.scale = scale  # below 1 it is faster but clips the first character of a title
+
+    def detect(self, grey: np.ndarray) -> list[tuple[int, int, int, int]]:
+        """Axis-aligned boxes of text lines, top to bottom."""
+        small = cv2.resize(grey, None, fx=self.scale, fy=self.scale, interpolation=cv2.INTER_AREA)
+        out = self.engine(cv2.cvtColor(small, cv2.COLOR_GRAY2BGR), use_det=True, use_cls=False, use_rec=False)
+        boxes = []
+        for quad in (out.boxes if out.boxes is not None else []):
+            xs, ys = quad[:, 0] / self.scale, quad[:, 1] / self.scale
+            boxes.append((int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1))
+        return sorted(boxes, key=lambda b: (b[1], b[0]))
+
+
 def split_lines(ink: np.ndarray, min_gap: int) -> list[tuple[int, int]]:
     """Row ranges of the text lines in a binary crop (ink = 255)."""
     rows = np.flatnonzero(ink.max(axis=1) > 0)
@@ -201,8 +224,9 @@ class CellReader:
     """Fills each cell's text: exact words from a text layer, else recognition of its lines.
     On page 1 it also reads the lines above the first table, where the title is."""
 
-    def __init__(self, recognizer: TextRecognizer, title_lines: int = 4):
+    def __init__(self, recognizer: TextRecognizer, detector: PPOCRDetector | None = None, title_lines: int = 4):
         self.recognizer = recognizer
+        self.detector = detector or PPOCRDetector()
         self.title_lines = title_lines
 
     def __call__(self, page: Page, clean: np.ndarray | None) -> Page:
@@ -222,7 +246,8 @@ class CellReader:
             cell.has_ink = bool(crops)
             jobs.extend((cell, crop) for crop in crops)
         if page.number == 1:
-            jobs.extend((None, crop) for crop in self._title_crops(page, clean))
+            # from the page itself: the line eraser takes a large title's long vertical strokes
+            jobs.extend((None, crop) for crop in self._title_crops(page, page.image))
         results = self.recognizer.recognize([crop for _, crop in jobs]) if jobs else []
         for (cell, _), rec in zip(jobs, results):
             if cell is None:
@@ -242,17 +267,10 @@ class CellReader:
         top = self._top(page)
         return text_lines([w for w in page.words or [] if w.bbox[3] <= top])[:self.title_lines]
 
-    def _title_crops(self, page: Page, clean: np.ndarray) -> list[np.ndarray]:
-        top = self._top(page)
-        region = clean[:top]
-        ink = _despeckle(binarize(region), 6)
+    def _title_crops(self, page: Page, image: np.ndarray) -> list[np.ndarray]:
+        region = image[:self._top(page)]
+        pad = max(4, int(0.02 * page.dpi))
         crops = []
-        for a, b in split_lines(ink, max(3, int(0.02 * page.dpi))):
-            if b - a < 0.04 * page.dpi:
-                continue
-            cols = np.flatnonzero(ink[a:b].max(axis=0) > 0)
-            pad = 8
-            crops.append(region[max(0, a - pad):b + pad, max(0, cols[0] - pad):cols[-1] + pad])
-            if len(crops) == self.title_lines:
-                break
-        return crops
+        for x0, y0, x1, y1 in self.detector.detect(region)[:self.title_lines]:
+            crops.append(region[max(0, y0 - pad):y1 + pad, max(0, x0 - pad):x1 + pad])
+        return [c for c in crops if c.size]

@@ -137,8 +137,8 @@ def group_fragments(tables: list[Table], templates: list[Template]) -> dict[str,
         labelled = sum(1 for c in table.cells if is_label(c.text))
         if scores[best] >= 2:
             kind = best
-        elif previous is not None and labelled <= 2 and len(table.cells) >= 4:
-            kind = previous  # a fragment of numbers after a page break
+        elif previous is not None and (scores[previous] >= 1 or labelled <= 2):
+            kind = previous  # the rest of the table before it, after a page break
         else:
             previous = None
             continue
@@ -375,7 +375,8 @@ def reconstruct(tables: list[Table], templates: list[Template]) -> Reconstructio
     return Reconstruction(template, {cid: cells[cid] for cid in template.cell_ids()}, warnings)
 
 
-_TITLE = re.compile(r"^(.{0,40}?)((?:19|20)\d{2})年度?(?:政府信息公开|政务公开)")
+# "<agency><year>年(度)…公开…报告"; loose after the year, where a scan's OCR slips most
+_TITLE = re.compile(r"^(.{0,40}?)((?:19|20)\d{2})年.{0,16}?(?:公开|报告)")
 
 
 def parse_title(lines: list[str]) -> tuple[str | None, int | None]:

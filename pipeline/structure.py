@@ -11,12 +11,14 @@ from .layout import PageLines
 from .types import BBox, Cell, Table
 
 
-def _line_positions(mask: np.ndarray, axis: int, tol: float) -> list[float]:
-    """Centres of ruling lines across `axis` (0: horizontal lines → y positions)."""
+def _line_positions(mask: np.ndarray, axis: int, tol: float, min_length: int) -> list[float]:
+    """Centres of ruling lines across `axis` (0: horizontal lines → y positions). The mask
+    holds only long runs already, so any position with `min_length` of ink is a line, however
+    short beside the table's full-height rulings (a one-row fragment's verticals)."""
     profile = (mask > 0).sum(axis=1 - axis)
-    if profile.max(initial=0) == 0:
+    rows = np.flatnonzero(profile >= min_length)
+    if rows.size == 0:
         return []
-    rows = np.flatnonzero(profile > 0.15 * profile.max())
     positions, group = [], [rows[0]]
     for r in rows[1:]:
         if r - group[-1] <= tol:
@@ -55,8 +57,8 @@ def build_grid(lines: PageLines, region: BBox, page: int, dpi: int, min_cover: f
     h_mask = lines.horizontal[y0:y1, x0:x1]
     v_mask = lines.vertical[y0:y1, x0:x1]
     tol = max(3.0, 0.02 * dpi)
-    ys = _line_positions(h_mask, 0, tol)
-    xs = _line_positions(v_mask, 1, tol)
+    ys = _line_positions(h_mask, 0, tol, min_length=int(0.15 * dpi))
+    xs = _line_positions(v_mask, 1, tol, min_length=int(0.1 * dpi))
     if len(ys) < 2 or len(xs) < 2:
         return None
     n_rows, n_cols = len(ys) - 1, len(xs) - 1

@@ -1,0 +1,40 @@
+# Two commands on a fresh machine: `make demo` and `make test`. Both install what they need.
+VENV := .venv
+PY := $(VENV)/bin/python
+# Debian packages: CJK fonts for the synthetic report generator.
+SYSTEM_PACKAGES := fonts-wqy-zenhei fonts-wqy-microhei fonts-arphic-uming fonts-arphic-ukai
+APT := $(shell [ "$$(id -u)" = 0 ] && echo apt-get || echo sudo apt-get)
+
+.PHONY: install system demo test bench samples clean
+
+system:
+	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  $(APT) update -qq && DEBIAN_FRONTEND=noninteractive $(APT) install -y -qq $$missing >/dev/null; \
+	fi
+
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip 2>/dev/null || true
+	$(PY) -m pip install -q -e '.[test]'
+	touch $@
+
+install: system $(VENV)/.installed
+
+demo: install
+	$(VENV)/bin/reportocr run samples -o out || true
+	$(VENV)/bin/reportocr evaluate out samples --show 10
+
+test: install
+	$(PY) -m pytest -q tests
+
+bench: install
+	$(PY) bench/run.py
+
+# Regenerate samples/ (the demo's inputs and their expected output).
+samples: install
+	$(PY) bench/make_samples.py
+
+clean:
+	rm -rf out bench/out

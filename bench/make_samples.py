@@ -1,0 +1,39 @@
+"""Regenerate samples/: small synthetic reports and their expected output (*.truth.json)."""
+from __future__ import annotations
+
+import json
+import random
+import shutil
+from pathlib import Path
+
+import pypdfium2 as pdfium
+from PIL import Image
+
+from pipeline.generate import generate_report
+from pipeline.generate.scan import to_scan
+
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+
+
+def main():
+    shutil.rmtree(SAMPLES, ignore_errors=True)
+    SAMPLES.mkdir()
+    generate_report(SAMPLES / "digital_2021.pdf", "2021", seed=101)
+    to_scan(generate_report(SAMPLES / "scan_2019.pdf", "2019", seed=102), random.Random(102))
+    # A scan delivered as a multi-page TIFF instead of a PDF.
+    tiff = to_scan(generate_report(SAMPLES / "scan_2021.pdf", "2021", seed=103), random.Random(103))
+    doc = pdfium.PdfDocument(str(tiff.pdf))
+    pages = [Image.fromarray(page.render(scale=200 / 72, grayscale=True).to_numpy()).convert("L") for page in doc]
+    doc.close()
+    pages[0].save(SAMPLES / "scan_2021.tiff", save_all=True, append_images=pages[1:], compression="jpeg",
+                  dpi=(200, 200))
+    tiff.pdf.unlink()
+    truth = json.loads((SAMPLES / "scan_2021.truth.json").read_text(encoding="utf-8"))
+    truth["source"] = "scan_2021.tiff"
+    (SAMPLES / "scan_2021.truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1), encoding="utf-8")
+    for p in sorted(SAMPLES.iterdir()):
+        print(p.name, p.stat().st_size)
+
+
+if __name__ == "__main__":
+    main()

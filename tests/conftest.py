@@ -1,0 +1,44 @@
+"""Shared fixtures: generated reports (made once per session) and the loaded pipeline."""
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from pipeline.generate import generate_report
+from pipeline.generate.scan import to_scan
+from pipeline.templates import CONFIG_DIR
+
+SCHEMA = json.loads((CONFIG_DIR / "contract" / "report.schema.json").read_text(encoding="utf-8"))
+
+
+def cell_ids(template: str) -> list[str]:
+    return (CONFIG_DIR / "contract" / f"cell_ids_{template}.txt").read_text(encoding="utf-8").split()
+
+
+def assert_valid_output(data: dict):
+    """The output contract: the schema, and exactly the cell ids of the detected format."""
+    jsonschema.validate(data, SCHEMA)
+    assert list(data["cells"]) == cell_ids(data["template"])
+
+
+@pytest.fixture(scope="session")
+def pipeline():
+    from pipeline.runner import Pipeline
+
+    return Pipeline()
+
+
+@pytest.fixture(scope="session")
+def generated(tmp_path_factory):
+    """One born-digital and one scanned report of each format, with ground truth."""
+    root = tmp_path_factory.mktemp("generated")
+    reports = {}
+    for i, template in enumerate(("2021", "2019")):
+        reports[("digital", template)] = generate_report(root / f"digital_{template}.pdf", template, seed=7000 + i)
+        scan = generate_report(root / f"scan_{template}.pdf", template, seed=7100 + i)
+        reports[("scan", template)] = to_scan(scan, random.Random(7100 + i))
+    return reports
