@@ -14,7 +14,11 @@ from . import export
 from .config import RunOptions
 from .runner import Pipeline, expand_inputs, file_sha256
 
-console = Console(stderr=True)
+
+
+def _error(path: Path, reason: str):
+    """One line per bad file on stderr, never wrapped, so scripts can grep it."""
+    print(f"error: {path}: {reason}", file=sys.stderr, flush=True)
 
 
 def _stem(path: Path, used: set[str]) -> str:
@@ -30,7 +34,7 @@ def cmd_run(args) -> int:
     files, missing = expand_inputs(args.inputs)
     failures = 0
     for path, reason in missing:
-        console.print(f"[red]error[/red]: {path}: {reason}", highlight=False)
+        _error(path, reason)
         export.append_error(out_dir, {"file": str(path), "stage": "ingest", "error": reason})
         failures += 1
     options = RunOptions(dpi=args.dpi, device=args.device)
@@ -44,7 +48,7 @@ def cmd_run(args) -> int:
         target = out_dir / f"{stem}.json"
         try:
             sha = file_sha256(path)
-        except OSError as e:
+        except OSError:
             sha = None
         if sha and target.exists() and not args.force:
             try:
@@ -56,7 +60,7 @@ def cmd_run(args) -> int:
         outcome = pipeline.process(path)
         if outcome.error:
             failures += 1
-            console.print(f"[red]error[/red]: {path}: {outcome.error}", highlight=False)
+            _error(path, outcome.error)
             export.append_error(out_dir, {"file": str(path), "error": outcome.error, "time": time.time()})
             rows.append((path.name, "error", "", "", outcome.error))
             continue

@@ -1,0 +1,85 @@
+"""`make bench`: accuracy and speed on freshly generated reports, never seen in development.
+
+Generates N born-digital and N scanned reports per template format with a new random seed
+(printed, so a run can be repeated), digitises them, and prints accuracy, template and
+title accuracy, flag recall, review burden, per-page speed and the per-stage breakdown.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+from pipeline.evaluate import Score
+from pipeline.generate import generate_batch
+from pipeline.runner import Pipeline
+
+
+def bench(kind: str, n: int, seed: int, pipeline: Pipeline, work: Path) -> dict:
+    folder = work / kind
+    t = time.perf_counter()
+    reports = generate_batch(folder, 2 * n, seed, templates=("2021", "2019"), scan=(kind == "scan"))
+    generated_s = time.perf_counter() - t
+    score = Score()
+    stages: dict[str, float] = defaultdict(float)
+    per_page, pages_total, seconds_total = [], 0, 0.0
+    for report in reports:
+        outcome = pipeline.process(report.pdf)
+        data = outcome.report.to_json() if outcome.report else None
+        score.add(data, report.truth)
+        if outcome.report:
+            per_page.append(outcome.seconds / outcome.pages)
+            pages_total += outcome.pages
+            seconds_total += outcome.seconds
+            for stage, s in outcome.timings.stages.items():
+                stages[stage] += s
+        else:
+            score.errors.append(f"{report.pdf.name}: {outcome.error}")
+    return {"kind": kind, "score": score, "per_page": per_page, "pages": pages_total,
+            "seconds": seconds_total, "stages": stages, "generated_s": generated_s}
+
+
+def show(result: dict):
+    s: Score = result["score"]
+    wrong = s.cells - s.right
+    print(f"\n== {result['kind']}: {s.reports} reports, {result['pages']} pages, {s.cells} cells "
+          f"(generated in {result['generated_s']:.0f}s)")
+    print(f"cells right          {s.right}/{s.cells} = {s.accuracy:.4%}")
+    print(f"template right       {s.template_right}/{s.reports}")
+    print(f"agency+year right    {s.title_right}/{s.reports}")
+    print(f"flag recall          {s.wrong_flagged}/{wrong} wrong cells flagged = {s.flag_recall:.2%}")
+    print(f"review burden        {s.flagged}/{s.cells} cells flagged = {s.flagged / max(1, s.cells):.2%}")
+    pp = sorted(result["per_page"])
+    print(f"seconds per page     median {statistics.median(pp):.2f}  p90 {pp[int(0.9 * (len(pp) - 1))]:.2f}  "
+          f"max {pp[-1]:.2f}  (per report: its time / its pages, end to end incl. rasterising)")
+    print(f"throughput           {result['pages'] / result['seconds']:.2f} pages/s on one worker")
+    total = sum(result["stages"].values())
+    print("per-stage share      " + "  ".join(f"{k} {v / total:.0%} ({v / result['pages']:.3f}s/page)"
+                                          for k, v in result["stages"].items()))
+    for line in s.errors[:15]:
+        print("  wrong: " + line)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("-n", type=int, default=20, help="reports per template format and kind")
+    parser.add_argument("--seed", type=int, default=None, help="default: a new one each run")
+    parser.add_argument("--kinds", default="digital,scan")
+    args = parser.parse_args()
+    seed = args.seed if args.seed is not None else random.SystemRandom().randrange(10_000, 10**6)
+    print(f"bench seed {seed}: {args.n} reports per format (2021 and 2019) for each of: {args.kinds}")
+    t = time.perf_counter()
+    pipeline = Pipeline()
+    print(f"models loaded in {time.perf_counter() - t:.1f}s")
+    with tempfile.TemporaryDirectory() as tmp:
+        for kind in args.kinds.split(","):
+            show(bench(kind, args.n, seed, pipeline, Path(tmp)))
+
+
+if __name__ == "__main__":
+    main()

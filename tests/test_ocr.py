@@ -1,0 +1,44 @@
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from pipeline.generate.render import FONT_FILES
+from pipeline.ocr import PPOCRRecognizer, line_crops, split_lines
+
+
+def _text_image(text: str, size: int = 36, lines: int = 1) -> np.ndarray:
+    font = ImageFont.truetype(FONT_FILES["wqy-zenhei"], size)
+    img = Image.new("L", (40 + size * max(len(t) for t in text.split("\n")), 30 + int(size * 1.6) * lines), 235)
+    ImageDraw.Draw(img).multiline_text((20, 15), text, fill=20, font=font, spacing=size // 2)
+    return np.asarray(img)
+
+
+@pytest.fixture(scope="module")
+def recognizer():
+    return PPOCRRecognizer()
+
+
+def test_reads_labels_and_numbers(recognizer):
+    texts = ["行政许可", "180.338174", "1583", "（三）不予公开"]
+    results = recognizer.recognize([_text_image(t) for t in texts])
+    assert [r.text.replace(" ", "") for r in results][:3] == texts[:3]
+    assert results[3].text.replace(" ", "").replace("(", "（").replace(")", "）") == texts[3]
+    for r in results:
+        assert len(r.char_probs) == len(r.text) and all(0 < p <= 1 for p in r.char_probs)
+
+
+def test_numeric_reading_pools_look_alikes(recognizer):
+    (r,) = recognizer.recognize([_text_image("0")])
+    assert r.numeric_text == "0"
+    assert r.numeric_probs[0] >= max(r.char_probs[0], 0.9)
+    (label,) = recognizer.recognize([_text_image("规章")])
+    assert "?" in label.numeric_text
+
+
+def test_cell_crops_split_wrapped_labels_into_lines():
+    img = _text_image("1.申请人无正当理由\n逾期不补正", lines=2)
+    crops = line_crops(img, (0, 0, img.shape[1], img.shape[0]), dpi=200)
+    assert len(crops) == 2
+    blank = np.full((60, 200), 235, np.uint8)
+    assert line_crops(blank, (0, 0, 200, 60), dpi=200) == []
+    assert split_lines(np.zeros((10, 10), np.uint8), 2) == []

@@ -1,0 +1,57 @@
+import pytest
+
+from pipeline.reconstruct import RowView, Placed, align_rows, parse_title, parse_value
+from pipeline.templates import load_templates
+from pipeline.types import Cell, Table
+
+
+@pytest.mark.parametrize("text,kwargs,value,ok", [
+    ("14", {}, 14, True),
+    ("１４", {}, 14, True),
+    ("O", {}, 0, True),
+    ("l2", {}, 12, True),
+    ("1,583", {}, 1583, True),
+    ("180.338174", {"decimal": True}, 180.338174, True),
+    ("646902.82", {"decimal": True}, 646902.82, True),
+    ("", {}, None, True),
+    ("—", {}, None, True),
+    ("无", {}, None, True),
+    ("-3", {"signed": True}, -3, True),
+    ("-3", {}, None, False),
+    ("1.5", {}, 1.5, False),
+    ("规章", {}, None, False),
+])
+def test_parse_value(text, kwargs, value, ok):
+    parsed = parse_value(text, **kwargs)
+    assert parsed.value == value and parsed.ok is ok
+
+
+@pytest.mark.parametrize("lines,agency,year", [
+    (["独乐乡2021年政府信息公开工作年度报告"], "独乐乡", 2021),
+    (["樟树市昌傅镇2021年政府信息公开", "年度报告"], "樟树市昌傅镇", 2021),
+    (["彭阳县交岔乡人民政府 2021 年政府信息公开工作年度报告"], "彭阳县交岔乡人民政府", 2021),
+    (["深州市人民政府办公室", "2021年政府信息公开工作年度报告", "(2022年1月12日)"], "深州市人民政府办公室", 2021),
+    (["金寨县花石乡2020年政府信息公开工作", "年度报告"], "金寨县花石乡", 2020),
+    (["一、总体情况"], None, None),
+])
+def test_parse_title_from_the_seed_reports(lines, agency, year):
+    assert parse_title(lines) == (agency, year)
+
+
+def _row(*texts):
+    table = Table(page=1, bbox=(0, 0, 100, 10), n_rows=1, n_cols=len(texts))
+    cells = [Cell(0, i, 1, 1, (i * 10, 0, i * 10 + 10, 10), text=t) for i, t in enumerate(texts)]
+    return RowView([Placed(c, 1, c.bbox[0] / 100, c.bbox[2] / 100, table) for c in cells])
+
+
+def test_alignment_survives_missing_extra_and_misread_rows():
+    spec = load_templates()["2021"].tables["t3"]
+    labels = {r.id: r.labels[0] for r in spec.rows}
+    rows = [_row("申请人情况"), _row(labels["new"], "1"), _row("某个无关的行", "2"),
+            _row("三、本年度办理结果", "（一）予以公开", "3"),
+            # partial is missing; a misread label still matches:
+            _row("（三）不子公开", "1.属于国家秘宻", "4")]
+    matched, sims, _ = align_rows(rows, spec)
+    ids = {spec.rows[j].id: i for j, i in matched.items()}
+    assert ids == {"new": 1, "disclosed": 3, "withheld.state_secret": 4}
+    assert sims[next(j for j, r in enumerate(spec.rows) if r.id == "withheld.state_secret")] < 1.0
