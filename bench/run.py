@@ -7,7 +7,6 @@ title accuracy, flag recall, review burden, per-page speed and the per-stage bre
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import statistics
 import tempfile

@@ -7,7 +7,7 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable
 
 from .config import RunOptions
 from .confidence import ConfidenceScorer
@@ -130,8 +130,3 @@ def file_sha256(path: Path) -> str:
         for chunk in iter(lambda: f.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
-
-
-def iter_outcomes(pipeline: Pipeline, files: list[Path]) -> Iterator[Outcome]:
-    for path in files:
-        yield pipeline.process(path)

@@ -1,4 +1,3 @@
-import io
 
 import numpy as np
 import pytest
@@ -42,7 +41,7 @@ def test_images_of_any_mode_become_grey_pages(tmp_path, mode):
     arr = np.full((300, 200), 200, np.uint8)
     arr[100:110, 20:180] = 0
     img = Image.fromarray(arr).convert(mode) if mode != "I;16" else Image.fromarray(arr.astype(np.uint16) * 256)
-    path = tmp_path / f"page.tif"
+    path = tmp_path / "page.tif"
     img.save(path)
     (page,) = iter_pages(path)
     assert page.image.shape == (300, 200) and page.image.dtype == np.uint8
