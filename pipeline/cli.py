@@ -33,16 +33,17 @@ def cmd_run(args) -> int:
     out_dir = Path(args.output)
     files, missing = expand_inputs(args.inputs)
     failures = 0
+    rows = []
     for path, reason in missing:
         _error(path, reason)
-        export.append_error(out_dir, {"file": str(path), "stage": "ingest", "error": reason})
+        export.append_error(out_dir, {"file": str(path), "error": reason, "time": time.time()})
+        rows.append((path.name, "error", "", "", reason))
         failures += 1
     options = RunOptions(dpi=args.dpi, device=args.device)
     if args.threshold is not None:
         options.review_threshold = args.threshold
     pipeline = Pipeline(options) if files else None
     used: set[str] = set()
-    rows = []
     for path in files:
         stem = _stem(path, used)
         target = out_dir / f"{stem}.json"
@@ -75,13 +76,25 @@ def cmd_run(args) -> int:
     return 1 if failures else 0
 
 
-def _summary(rows, out_dir: Path):
+def _summary(rows, out_dir: Path, shown: int = 15):
+    """One screen: totals, then the failures and the files with most flagged cells first."""
+    errors = [r for r in rows if r[1] == "error"]
+    done = [r for r in rows if r[1] not in ("error", "done before")]
+    skipped = len(rows) - len(errors) - len(done)
+    flagged = sum(int(r[3].split("/")[0]) for r in done)
+    cells = sum(int(r[3].split("/")[1]) for r in done)
     table = RichTable(title=f"reportocr → {out_dir}")
     for name in ("file", "template", "pages", "flagged", "time / note"):
         table.add_column(name)
-    for row in rows:
+    ranked = errors + sorted(done, key=lambda r: -int(r[3].split("/")[0]))
+    for row in ranked[:shown]:
         table.add_row(*row)
-    Console().print(table)
+    if len(ranked) > shown:
+        table.add_row(f"… {len(ranked) - shown} more", "", "", "", "")
+    console = Console()
+    console.print(table)
+    console.print(f"{len(done)} digitised, {skipped} done before, {len(errors)} failed; "
+                  f"{flagged}/{cells} cells flagged for review")
 
 
 def cmd_generate(args) -> int:
