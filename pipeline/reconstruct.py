@@ -162,7 +162,8 @@ def _row_similarity(row: RowView, spec_row) -> float:
 def align_rows(rows: list[RowView], spec: TableSpec) -> tuple[dict[int, int], dict[int, float], set[int]]:
     """Global alignment of detected rows to template rows. Returns template row index →
     detected row index, the similarity of each template row matched, and the detected rows
-    that look like data rows whether matched or not (never to be read as headers)."""
+    that look like data rows whether matched or not (never to be read as headers: an
+    unmatched "3.其他" row must not become the 其他 column's header)."""
     n, m = len(rows), len(spec.rows)
     sim = [[_row_similarity(rows[i], spec.rows[j]) for j in range(m)] for i in range(n)]
     score = [[0.0] * (m + 1) for _ in range(n + 1)]
@@ -190,7 +191,9 @@ def align_rows(rows: list[RowView], spec: TableSpec) -> tuple[dict[int, int], di
             i -= 1
         else:
             j -= 1
-    data_like = {i for i in range(n) if max(sim[i], default=0.0) >= MIN_ROW_MATCH}
+    # A header row holds only labels; a data row also holds value cells (numbers or blanks).
+    data_like = {i for i in range(n) if max(sim[i], default=0.0) >= MIN_ROW_MATCH
+                 and any(not is_label(p.cell.text) for p in rows[i].cells)}
     return matched, sims, data_like
 
 
