@@ -193,8 +193,13 @@ def line_crops(grey: np.ndarray, box: tuple[float, float, float, float], dpi: in
         cols = np.flatnonzero(ink[top:bottom].max(axis=0) > 0)
         a, b = max(0, top - pad), min(region.shape[0], bottom + pad)
         c, d = max(0, cols[0] - pad), min(region.shape[1], cols[-1] + 1 + pad)
-        crop = np.full((b - a + 2 * pad, d - c + 2 * pad), 255, np.uint8)
-        crop[pad:pad + b - a, pad:pad + d - c] = region[a:b, c:d]
+        # Pad in the paper's tone, and to at least 1.5x as wide as high: PP-OCR reads a lone
+        # narrow glyph ("1") squeezed into a thin crop as "0".
+        height = b - a + 2 * pad
+        width = max(d - c + 2 * pad, int(1.5 * height))
+        left = (width - (d - c)) // 2
+        crop = np.full((height, width), int(np.median(region)), np.uint8)
+        crop[pad:pad + b - a, left:left + d - c] = region[a:b, c:d]
         crops.append(crop)
     return crops
 
