@@ -131,19 +131,21 @@ def group_fragments(tables: list[Table], templates: list[Template]) -> dict[str,
              for tid in TABLE_IDS}
     joined: dict[str, list[RowView]] = {tid: [] for tid in TABLE_IDS}
     previous: str | None = None
+    previous_page = 0
     for table in tables:
         scores = {tid: _vocabulary_score(table, words) for tid, words in vocab.items()}
         best = max(scores, key=scores.get)
         labelled = sum(1 for c in table.cells if is_label(c.text))
+        continues = previous is not None and table.page - previous_page <= 1
         if scores[best] >= 2:
             kind = best
-        elif previous is not None and (scores[previous] >= 1 or labelled <= 2):
+        elif continues and (scores[previous] >= 1 or labelled <= 2):
             kind = previous  # the rest of the table before it, after a page break
         else:
             previous = None
             continue
         joined[kind].extend(_rows(table))
-        previous = kind
+        previous, previous_page = kind, table.page
     return joined
 
 

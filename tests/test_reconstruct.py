@@ -3,7 +3,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.reconstruct import Placed, RowView, align_rows, find_headers, parse_title, parse_value
+from pipeline.reconstruct import (Placed, RowView, align_rows, find_headers, group_fragments, parse_title,
+                                  parse_value)
 from pipeline.templates import load_templates
 from pipeline.types import Cell, Table
 
@@ -76,3 +77,22 @@ def test_template_rows_and_columns_match_the_labels_of_real_reports(seed):
     headers = {h.column for h in find_headers(rows, spec.columns, skip=data_like | set(matched.values()))}
     wrapped = {"commercial", "research"} if seed == "000" else set()  # "商业\n企业" split by the extraction
     assert headers == set(spec.columns) - wrapped
+
+
+def _table(page: int, rows: list[list[str]]) -> Table:
+    cells = [Cell(r, c, 1, 1, (c * 10, r * 10, c * 10 + 10, r * 10 + 10), text=t)
+             for r, row in enumerate(rows) for c, t in enumerate(row)]
+    return Table(page=page, bbox=(0, 0, 10 * len(rows[0]), 10 * len(rows)), n_rows=len(rows),
+                 n_cols=len(rows[0]), cells=cells)
+
+
+def test_fragments_are_told_apart_and_continuations_joined():
+    templates = list(load_templates().values())
+    t4_head = _table(3, [["行政复议", "行政诉讼"], ["结果维持", "结果纠正"]])
+    t4_tail = _table(4, [["0", "1", "2", "3"]])  # only numbers: the rest of table 四
+    stray = _table(7, [["5", "6", "7", "8"]])  # numbers pages later: not part of it
+    other = _table(4, [["项目", "金额"], ["办公经费", "12"]])  # a table that is no template table
+    grouped = group_fragments([t4_head, t4_tail, stray], templates)
+    assert len(grouped["t4"]) == 3 and grouped["t3"] == [] and grouped["t2"] == []
+    grouped = group_fragments([t4_head, other, t4_tail], templates)
+    assert len(grouped["t4"]) == 2  # after a foreign table, a bare fragment is not joined
