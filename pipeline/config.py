@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import yaml
 
 from .templates import CONFIG_DIR
 
 
+@lru_cache(maxsize=1)
 def _defaults() -> dict:
     return yaml.safe_load((CONFIG_DIR / "defaults.yaml").read_text(encoding="utf-8"))
 

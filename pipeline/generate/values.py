@@ -76,8 +76,7 @@ def _t4(template: Template, rng: random.Random) -> dict[str, int]:
 
 def draw_values(template: Template, rng: random.Random) -> dict[str, float | int | None]:
     values = {**_t2(template, rng), **_t3(template, rng), **_t4(template, rng)}
-    assert list(values) == template.cell_ids() or set(values) == set(template.cell_ids())
-    return {cid: values[cid] for cid in template.cell_ids()}
+    return {cid: values[cid] for cid in template.cell_ids()}  # in print order; a missing id is a bug
 
 
 def format_value(value: float | int | None) -> str:
