@@ -1,8 +1,9 @@
 # Two commands on a fresh machine: `make demo` and `make test`. Both install what they need.
 VENV := .venv
 PY := $(VENV)/bin/python
-# Debian packages: CJK fonts for the synthetic report generator.
-SYSTEM_PACKAGES := fonts-wqy-zenhei fonts-wqy-microhei fonts-arphic-uming fonts-arphic-ukai
+# Debian packages: CJK fonts for the synthetic report generator; LibreOffice to convert
+# .doc/.wps/.odt reports to .docx.
+SYSTEM_PACKAGES := fonts-wqy-zenhei fonts-wqy-microhei fonts-arphic-uming fonts-arphic-ukai libreoffice-writer-nogui
 APT := $(shell [ "$$(id -u)" = 0 ] && echo apt-get || echo sudo apt-get)
 
 .PHONY: install system demo test bench samples clean

@@ -1,8 +1,9 @@
 """`make bench`: accuracy and speed on freshly generated reports, never seen in development.
 
-Generates N born-digital and N scanned reports per template format with a new random seed
-(printed, so a run can be repeated), digitises them, and prints accuracy, template and
-title accuracy, flag recall, review burden, per-page speed and the per-stage breakdown.
+Generates N reports per template format of each kind (born-digital PDF, scan, Word .docx,
+HTML page) with a new random seed (printed, so a run can be repeated), digitises them, and
+prints accuracy, template and title accuracy, flag recall, review burden, speed (per page, and
+reports/s for the born-digital forms) and the per-stage breakdown.
 """
 from __future__ import annotations
 
@@ -22,25 +23,26 @@ from pipeline.runner import Pipeline
 def bench(kind: str, n: int, seed: int, pipeline: Pipeline, work: Path) -> dict:
     folder = work / kind
     t = time.perf_counter()
-    reports = generate_batch(folder, 2 * n, seed, templates=("2021", "2019"), scan=(kind == "scan"))
+    reports = generate_batch(folder, 2 * n, seed, templates=("2021", "2019"), kind=kind)
     generated_s = time.perf_counter() - t
     score = Score()
     stages: dict[str, float] = defaultdict(float)
-    per_page, pages_total, seconds_total = [], 0, 0.0
+    per_page, per_report, pages_total = [], [], 0
     for report in reports:
         outcome = pipeline.process(report.pdf)
         data = outcome.report.to_json() if outcome.report else None
         score.add(data, report.truth)
         if outcome.report:
-            per_page.append(outcome.seconds / outcome.pages)
+            per_report.append(outcome.seconds)
+            if outcome.pages:
+                per_page.append(outcome.seconds / outcome.pages)
             pages_total += outcome.pages
-            seconds_total += outcome.seconds
             for stage, s in outcome.timings.stages.items():
                 stages[stage] += s
         else:
             score.errors.append(f"{report.pdf.name}: {outcome.error}")
-    return {"kind": kind, "score": score, "per_page": per_page, "pages": pages_total,
-            "seconds": seconds_total, "stages": stages, "generated_s": generated_s}
+    return {"kind": kind, "score": score, "per_page": per_page, "per_report": per_report, "pages": pages_total,
+            "stages": stages, "generated_s": generated_s}
 
 
 def show(result: dict):
@@ -54,11 +56,19 @@ def show(result: dict):
     print(f"flag recall          {s.wrong_flagged}/{wrong} wrong cells flagged = {s.flag_recall:.2%}")
     print(f"review burden        {s.flagged}/{s.cells} cells flagged = {s.flagged / max(1, s.cells):.2%}")
     pp = sorted(result["per_page"])
-    print(f"seconds per page     median {statistics.median(pp):.2f}  p90 {pp[int(0.9 * (len(pp) - 1))]:.2f}  "
-          f"max {pp[-1]:.2f}  (per report: its time / its pages, end to end incl. rasterising)")
-    print(f"throughput           {result['pages'] / result['seconds']:.2f} pages/s on one worker")
+    if pp:
+        print(f"seconds per page     median {statistics.median(pp):.2f}  p90 {pp[int(0.9 * (len(pp) - 1))]:.2f}  "
+              f"max {pp[-1]:.2f}  (per report: its time / its pages, end to end incl. rasterising)")
+    seconds = sum(result["per_report"])
+    if result["pages"]:
+        print(f"throughput           {result['pages'] / seconds:.2f} pages/s, {len(result['per_report']) / seconds:.2f} "
+              f"reports/s on one worker")
+    else:
+        print(f"throughput           {len(result['per_report']) / seconds:.1f} reports/s on one worker "
+              f"(median {1000 * statistics.median(result['per_report']):.0f} ms a report)")
     total = sum(result["stages"].values())
-    print("per-stage share      " + "  ".join(f"{k} {v / total:.0%} ({v / result['pages']:.3f}s/page)"
+    unit, count = ("page", result["pages"]) if result["pages"] else ("report", len(result["per_report"]))
+    print("per-stage share      " + "  ".join(f"{k} {v / total:.0%} ({v / count:.3f}s/{unit})"
                                           for k, v in result["stages"].items()))
     for line in s.errors[:15]:
         print("  wrong: " + line)
@@ -68,7 +78,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("-n", type=int, default=20, help="reports per template format and kind")
     parser.add_argument("--seed", type=int, default=None, help="default: a new one each run")
-    parser.add_argument("--kinds", default="digital,scan")
+    parser.add_argument("--kinds", default="digital,scan,docx,html",
+                        help="born-digital PDF, scan, Word .docx, HTML page")
     args = parser.parse_args()
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(10_000, 10**6)
     print(f"bench seed {seed}: {args.n} reports per format (2021 and 2019) for each of: {args.kinds}")

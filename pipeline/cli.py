@@ -101,7 +101,7 @@ def cmd_generate(args) -> int:
     from .generate import generate_batch
 
     templates = ("2021", "2019") if args.template == "both" else (args.template,)
-    reports = generate_batch(Path(args.output), args.n, args.seed, templates=templates, scan=args.scan)
+    reports = generate_batch(Path(args.output), args.n, args.seed, templates=templates, kind=args.kind)
     for r in reports:
         print(r.pdf)
     return 0
@@ -139,7 +139,8 @@ def main(argv: list[str] | None = None) -> int:
     gen.add_argument("-n", type=int, default=4)
     gen.add_argument("--seed", type=int, default=0)
     gen.add_argument("--template", choices=["2021", "2019", "both"], default="both")
-    gen.add_argument("--scan", action="store_true", help="degraded image-only scans instead of born-digital")
+    gen.add_argument("--kind", choices=["digital", "scan", "docx", "html"], default="digital",
+                     help="born-digital PDF, degraded image-only scan, Word .docx or HTML page")
     gen.set_defaults(func=cmd_generate)
     ev = sub.add_parser("evaluate", help="score an output folder against *.truth.json files")
     ev.add_argument("output")

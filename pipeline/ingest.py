@@ -1,4 +1,5 @@
-"""Ingest: open a report file and yield its pages one at a time (bounded memory).
+"""Ingest: tell a report file's kind by its bytes; open a PDF or image and yield its pages one
+at a time (bounded memory). Word, HTML and text files go to pipeline/readers/.
 
 PDFs are rasterised with pypdfium2 (0.03 s a page at 200 dpi here, against 0.11-0.16 s for
 poppler's pdftoppm). A page with a usable text layer also carries its words, so the OCR stage
@@ -17,17 +18,35 @@ from PIL import Image, ImageSequence
 from .types import InputError, Page, Word
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp"}
-PDF_SUFFIXES = {".pdf"}
-INPUT_SUFFIXES = IMAGE_SUFFIXES | PDF_SUFFIXES
+TEXT_SUFFIXES = {".txt", ".text"}
+DOCUMENT_SUFFIXES = {".docx", ".doc", ".wps", ".odt", ".rtf", ".html", ".htm", ".shtml"} | TEXT_SUFFIXES
+INPUT_SUFFIXES = IMAGE_SUFFIXES | {".pdf"} | DOCUMENT_SUFFIXES  # what a folder is searched for
 MAX_IMAGE_PIXELS = 120_000_000  # larger images are refused rather than exhausting memory
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
+def decode_text(data: bytes) -> str | None:
+    """The text of a file in the encodings Chinese sites use, or None when it is binary."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encodings = ["utf-16"]
+    else:
+        encodings = ["utf-8-sig", "gb18030"]
+    for encoding in encodings:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\r\n\f")
+        return text if controls <= len(text) * 0.01 else None
+    return None
+
+
 def sniff(path: Path) -> str:
-    """'pdf' or 'image' from the file's first bytes, whatever its name says."""
+    """The file's kind from its bytes, whatever its name says: 'pdf', 'image', 'docx',
+    'office' (.doc/.wps/.odt/.rtf: converted by LibreOffice), 'html' or 'text'."""
     try:
         with path.open("rb") as f:
-            head = f.read(16)
+            head = f.read(65536)
     except OSError as e:
         raise InputError(f"cannot read file: {e.strerror or e}") from e
     if not head:
@@ -37,7 +56,24 @@ def sniff(path: Path) -> str:
     if head[:8] == b"\x89PNG\r\n\x1a\n" or head[:3] == b"\xff\xd8\xff" or head[:4] in (b"II*\x00", b"MM\x00*") \
             or head[:2] == b"BM":
         return "image"
-    raise InputError(f"not a PDF or image (starts with {head[:8]!r})")
+    if head.startswith(b"PK\x03\x04"):
+        if b"word/" in head:
+            return "docx"
+        if b"opendocument.text" in head:
+            return "office"
+        raise InputError("a ZIP archive that is neither a .docx nor an .odt document")
+    if head.startswith(b"\xd0\xcf\x11\xe0") or head.startswith(b"{\\rtf"):
+        return "office"  # OLE2 (.doc, .wps) or RTF
+    text = decode_text(head if len(head) < 65536 else head[:65000])
+    if text is None:
+        wanted = {".html": "an HTML page", ".htm": "an HTML page"}.get(path.suffix.lower(), "a PDF or image")
+        raise InputError(f"not {wanted} (binary content starting {head[:8]!r})")
+    lowered = text[:65536].lower()
+    if "<html" in lowered or "<table" in lowered or "<!doctype html" in lowered:
+        return "html"
+    if path.suffix.lower() in TEXT_SUFFIXES:
+        return "text"
+    raise InputError(f"not a PDF or image: the {path.suffix or 'file'} holds plain text")
 
 
 def page_count(path: Path) -> int:
@@ -117,6 +153,8 @@ def _text_layer(page: pdfium.PdfPage, scale: float, height_px: float) -> list[Wo
 def iter_pages(path: Path, dpi: int = 200) -> Iterator[Page]:
     """The pages of a PDF or image file, rasterised to grey at `dpi`, one at a time."""
     kind = sniff(path)
+    if kind not in ("pdf", "image"):
+        raise InputError(f"not a page-based file ({kind})")
     if kind == "pdf":
         with _open_pdf(path) as doc:
             if len(doc) == 0:

@@ -14,10 +14,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 
 from rapidfuzz import fuzz
 
-from .templates import TABLE_IDS, TableSpec, Template
+from .templates import TABLE_IDS, RowSpec, TableSpec, Template
 from .types import Cell, CellResult, Table
 
 MIN_ROW_MATCH = 0.6
@@ -36,7 +37,8 @@ def similarity(a: str, b: str) -> float:
 
 
 def is_label(text: str) -> bool:
-    return bool(_CJK.search(text))
+    """Text with Chinese in it, other than the blank marks 无/空 a value cell may hold."""
+    return bool(_CJK.search(text)) and normalise(text) not in ("无", "空")
 
 
 # ---------------------------------------------------------------- values
@@ -89,16 +91,18 @@ class Placed:
 class RowView:
     cells: list[Placed]  # every cell covering this lattice row, left to right
 
-    @property
+    # Cached: a row is compared with every template row of both formats. Read them only once
+    # the row's cells are complete.
+    @cached_property
     def labels(self) -> list[Placed]:
         return [p for p in self.cells if is_label(p.cell.text)]
 
-    @property
+    @cached_property
     def leaf(self) -> str:
         labels = self.labels
         return normalise(labels[-1].cell.text) if labels else ""
 
-    @property
+    @cached_property
     def path(self) -> str:
         return "".join(normalise(p.cell.text) for p in self.labels)
 
@@ -136,7 +140,7 @@ def group_fragments(tables: list[Table], templates: list[Template]) -> dict[str,
         scores = {tid: _vocabulary_score(table, words) for tid, words in vocab.items()}
         best = max(scores, key=scores.get)
         labelled = sum(1 for c in table.cells if is_label(c.text))
-        continues = previous is not None and table.page - previous_page <= 1
+        continues = previous is not None and (table.page or 0) - previous_page <= 1
         if scores[best] >= 2:
             kind = best
         elif continues and (scores[previous] >= 1 or labelled <= 2):
@@ -145,20 +149,26 @@ def group_fragments(tables: list[Table], templates: list[Template]) -> dict[str,
             previous = None
             continue
         joined[kind].extend(_rows(table))
-        previous, previous_page = kind, table.page
+        previous, previous_page = kind, table.page or 0
     return joined
 
 
 # ---------------------------------------------------------------- alignment
 
-def _row_similarity(row: RowView, spec_row) -> float:
+@lru_cache(maxsize=None)
+def _spec_labels(spec_row: RowSpec) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A template row's normalised leaf labels, and its parent + leaf paths."""
+    leaves = tuple(normalise(label) for label in spec_row.labels)
+    parents = [normalise(p) for p in spec_row.parent] or [""]
+    return leaves, tuple(p + leaf for p in parents for leaf in leaves)
+
+
+def _row_similarity(row: RowView, spec_row: RowSpec) -> float:
     if not row.labels:
         return 0.0
-    leaves = [normalise(label) for label in spec_row.labels]
-    parents = [normalise(p) for p in spec_row.parent] or [""]
-    best_leaf = max(similarity(row.leaf, leaf) for leaf in leaves)
-    best_path = max(similarity(row.path, p + leaf) for p in parents for leaf in leaves)
-    return max(best_leaf, best_path)
+    leaves, paths = _spec_labels(spec_row)
+    return max(max(similarity(row.leaf, leaf) for leaf in leaves),
+               max(similarity(row.path, path) for path in paths))
 
 
 def align_rows(rows: list[RowView], spec: TableSpec) -> tuple[dict[int, int], dict[int, float], set[int]]:
@@ -274,8 +284,10 @@ def _result(placed: Placed | None, label_score: float, spec: TableSpec, column: 
         parsed, text, probs = parse_value(cell.numeric_text, **options), cell.numeric_text, cell.numeric_probs
     else:
         parsed, text, probs = parse_value(cell.text, **options), cell.text, cell.char_probs
-    return CellResult(value=parsed.value, text=text, confidence=0.0, needs_review=True, page=placed.page,
-                      bbox=_source_bbox(placed), label_score=label_score,
+    on_page = placed.table.geometry == "page"
+    return CellResult(value=parsed.value, text=text, confidence=0.0, needs_review=True,
+                      page=placed.page if on_page else None, bbox=_source_bbox(placed) if on_page else None,
+                      label_score=label_score,
                       ocr_score=min(probs, default=1.0), parse_ok=parsed.ok)
 
 
@@ -292,6 +304,32 @@ def _source_bbox(placed: Placed) -> list[float]:
     return [round(min(xs), 1), round(min(ys), 1), round(max(xs), 1), round(max(ys), 1)]
 
 
+def _values_by_order(row: RowView, k: int) -> tuple[list[Placed | None], bool]:
+    """The k value cells of a row by order: the cells after its last label, trailing blanks
+    dropped, the last k kept. Missing ones (a row printed blank, whose empty cells a text
+    extraction drops) come back None. Also whether the row held exactly what was expected."""
+    cells = row.cells
+    last_label = max((i for i, p in enumerate(cells) if is_label(p.cell.text)), default=-1)
+    values = cells[last_label + 1:]
+    while values and not values[-1].cell.text.strip():
+        values.pop()
+    extra, values = values[:-k] if len(values) > k else [], values[-k:]
+    exact = not any(p.cell.text.strip() for p in extra) and (len(values) == k or not values)
+    return values + [None] * (k - len(values)), exact
+
+
+def _blank_result(label_score: float) -> CellResult:
+    """A value cell a text extraction left out of a blank row: printed blank."""
+    return CellResult(value=None, text="", confidence=0.0, needs_review=True, page=None, bbox=None,
+                      label_score=label_score, ocr_score=1.0)
+
+
+def _ordered_results(values: list[Placed | None], label_score: float, spec: TableSpec,
+                     cell_ids: list[tuple[str, str]]) -> dict[str, CellResult]:
+    return {cid: (_result(placed, label_score, spec, column) if placed is not None else _blank_result(label_score))
+            for (cid, column), placed in zip(cell_ids, values)}
+
+
 def match_rows_table(rows: list[RowView], spec: TableSpec) -> TableMatch:
     matched, sims, data_like = align_rows(rows, spec)
     headers = find_headers(rows, spec.columns, skip=data_like | set(matched.values()))
@@ -299,16 +337,27 @@ def match_rows_table(rows: list[RowView], spec: TableSpec) -> TableMatch:
     out.score = sum(sims.values()) + sum(h.score for h in headers) * 0.5
     for j, spec_row in enumerate(spec.rows):
         r = matched.get(j)
-        for column in spec_row.columns:
-            cid = f"{spec.id}/{spec_row.id}/{column}"
-            header = _nearest_header(headers, column, r) if r is not None else None
-            if r is None or header is None:
+        ids = [(f"{spec.id}/{spec_row.id}/{column}", column) for column in spec_row.columns]
+        if r is None:
+            out.cells.update({cid: _result(None, 0.0, spec, column) for cid, column in ids})
+            continue
+        if rows[r].cells[0].table.geometry == "rows":  # no widths: the values in printed order
+            values, exact = _values_by_order(rows[r], len(ids))
+            out.cells.update(_ordered_results(values, sims[j] * (1.0 if exact else 0.5), spec, ids))
+            continue
+        for cid, column in ids:
+            header = _nearest_header(headers, column, r)
+            if header is None:
                 out.cells[cid] = _result(None, 0.0, spec, column)
                 continue
             placed, share = _cell_under(rows[r], header.placed)
             label_score = sims[j] * header.score * min(1.0, share / 0.6)
             out.cells[cid] = _result(placed if share > 0.3 else None, label_score, spec, column)
     return out
+
+
+def _numeric_cells(row: RowView) -> int:
+    return sum(parse_value(p.cell.text).value is not None for p in row.cells)
 
 
 def match_group_table(rows: list[RowView], spec: TableSpec) -> TableMatch:
@@ -321,8 +370,14 @@ def match_group_table(rows: list[RowView], spec: TableSpec) -> TableMatch:
     data_row = None
     if header_rows:
         below = [r for r in range(max(header_rows) + 1, len(rows))]
-        numeric = [r for r in below if sum(parse_value(p.cell.text).value is not None for p in rows[r].cells) >= 3]
+        numeric = [r for r in below if _numeric_cells(rows[r]) >= 3]
         data_row = numeric[0] if numeric else (below[0] if below else None)
+    ids = [(f"{spec.id}/{group.id}/{column}", column) for group in spec.rows for column in group.columns]
+    if data_row is not None and rows[data_row].cells[0].table.geometry == "rows":
+        values, exact = _values_by_order(rows[data_row], len(ids))
+        label_score = min((h.score for h in groups), default=0.0) * (1.0 if exact else 0.5)
+        out.cells.update(_ordered_results(values, label_score, spec, ids))
+        return out
     for group in spec.rows:
         group_header = max((h for h in groups if h.column == group.id), key=lambda h: h.score, default=None)
         for column in group.columns:
@@ -380,16 +435,20 @@ def reconstruct(tables: list[Table], templates: list[Template]) -> Reconstructio
     return Reconstruction(template, {cid: cells[cid] for cid in template.cell_ids()}, warnings)
 
 
-# "<agency><year>年(度)…公开…报告"; loose after the year, where a scan's OCR slips most
-_TITLE = re.compile(r"^(.{0,40}?)((?:19|20)\d{2})年.{0,16}?(?:公开|报告)")
+# "<agency><year>年(度)政府信息公开工作年度报告", tolerant of a scan's slips ("政府言息公开")
+_TITLE = re.compile(r"^(.{1,40}?)((?:19|20)\d{2})年度?.{0,8}?(?:信息公开|公开工作|年度报告|工作报告)")
 
 
 def parse_title(lines: list[str]) -> tuple[str | None, int | None]:
-    """Agency and year from the title ('独乐乡2021年政府信息公开工作年度报告'); the title
-    may be broken over two lines, with the agency alone on the first."""
-    text = "".join(normalise(line) for line in lines)
-    m = _TITLE.search(text)
-    if not m:
-        return None, None
-    agency = m.group(1).strip("()（）:：,，。 ") or None
-    return agency, int(m.group(2))
+    """Agency and year from the title ('独乐乡2021年政府信息公开工作年度报告'). The title may be
+    broken over lines (the agency alone on the first) and a web page puts other text before it,
+    so runs of one, then two, then three consecutive lines are tried, earliest first."""
+    lines = [normalise(line) for line in lines if normalise(line)]
+    for width in (1, 2, 3):
+        for start in range(len(lines)):
+            m = _TITLE.search("".join(lines[start:start + width]))
+            if m:
+                agency = m.group(1).strip("()（）:：,，。 ")
+                if agency:
+                    return agency, int(m.group(2))
+    return None, None

@@ -11,9 +11,10 @@ from typing import Iterable
 
 from .config import RunOptions
 from .confidence import ConfidenceScorer
-from .ingest import INPUT_SUFFIXES, iter_pages
+from .ingest import INPUT_SUFFIXES, iter_pages, sniff
 from .layout import LayoutOptions, PageNormaliser, erase_lines, find_tables, ruling_lines
 from .ocr import CellReader, PPOCRRecognizer
+from .readers import read_structured
 from .reconstruct import parse_title, reconstruct
 from .structure import build_grid
 from .templates import load_templates
@@ -42,16 +43,23 @@ class Outcome:
 
 
 class Pipeline:
-    """Holds the loaded models; call `process(path)` per file."""
+    """Holds the loaded models; call `process(path)` per file. The OCR models load on the first
+    scanned page, so a batch of Word or HTML reports never pays for them."""
 
     def __init__(self, options: RunOptions | None = None):
         self.options = options or RunOptions()
         self.layout_options = LayoutOptions()
         self.normalise = PageNormaliser(self.layout_options)
-        self.recognizer = PPOCRRecognizer(batch_size=self.options.ocr_batch_size, device=self.options.device)
-        self.read_cells = CellReader(self.recognizer)
         self.templates = list(load_templates().values())
         self.score = ConfidenceScorer(self.options.confidence())
+        self._read_cells: CellReader | None = None
+
+    @property
+    def read_cells(self) -> CellReader:
+        if self._read_cells is None:
+            recognizer = PPOCRRecognizer(batch_size=self.options.ocr_batch_size, device=self.options.device)
+            self._read_cells = CellReader(recognizer)
+        return self._read_cells
 
     def process(self, path: Path) -> Outcome:
         start = time.perf_counter()
@@ -66,6 +74,28 @@ class Pipeline:
                            time.perf_counter() - start)
 
     def _process(self, path: Path, timings: Timings) -> tuple[Report, int]:
+        kind = sniff(path)
+        if kind in ("pdf", "image"):
+            tables, title_lines, pages = self._read_pages(path, timings)
+        else:
+            t = time.perf_counter()
+            document = read_structured(path, kind)
+            timings.add("read", t)
+            tables, title_lines, pages = document.tables, document.title_lines, 0
+        t = time.perf_counter()
+        recon = reconstruct(tables, self.templates)
+        agency, year = parse_title(title_lines)
+        t = timings.add("reconstruct", t)
+        self.score(recon.cells)
+        timings.add("confidence", t)
+        if recon.template is None:
+            raise InputError("no report statistics table found (is this an annual report?)")
+        report = Report(source=path.name, template=recon.template.id, pages=pages, agency=agency, year=year,
+                        cells=recon.cells, warnings=recon.warnings)
+        return report, pages
+
+    def _read_pages(self, path: Path, timings: Timings) -> tuple[list[Table], list[str], int]:
+        """Rasterised pages through layout, structure and OCR, one page at a time."""
         tables: list[Table] = []
         title_lines: list[str] = []
         pages = 0
@@ -91,16 +121,7 @@ class Pipeline:
             page.image = None  # keep only what was read: memory stays bounded on long files
         if pages == 0:
             raise InputError("no pages")
-        recon = reconstruct(tables, self.templates)
-        agency, year = parse_title(title_lines)
-        t = timings.add("reconstruct", t)
-        self.score(recon.cells)
-        timings.add("confidence", t)
-        if recon.template is None:
-            raise InputError("no report statistics table found (is this an annual report?)")
-        report = Report(source=path.name, template=recon.template.id, pages=pages, agency=agency, year=year,
-                        cells=recon.cells, warnings=recon.warnings)
-        return report, pages
+        return tables, title_lines, pages
 
 
 def expand_inputs(inputs: Iterable[str]) -> tuple[list[Path], list[tuple[Path, str]]]:

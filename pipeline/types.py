@@ -44,12 +44,16 @@ class Cell:
 
 @dataclass
 class Table:
-    page: int
+    page: int | None  # None for sources without pages (Word, HTML, text)
     bbox: BBox
     n_rows: int
     n_cols: int
     cells: list[Cell] = field(default_factory=list)
     to_source: np.ndarray | None = None  # the page's affine, to report bboxes on the source page
+    # What a cell's bbox measures: "page" pixels of a rasterised page; "grid" lattice units of a
+    # born-digital table (Word, HTML); "rows" nothing but the order of cells in their row (a text
+    # extraction, where a merged cell's width is lost).
+    geometry: str = "page"
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""Write a synthetic report as a born-digital PDF (reportlab), with its ground truth.
+"""Compose a synthetic report and write it as a born-digital PDF (reportlab), with its ground truth.
 
 The page flow is done here rather than with reportlab's platypus so that table 三 can break
 across pages mid-span exactly as Word does, and so a header row can be repeated or not.
@@ -185,63 +185,117 @@ def _agency(rng: random.Random) -> str:
     return rng.choice(AGENCY_KINDS).format(p=rng.choice(PLACES), c=rng.choice(COUNTIES))
 
 
-def generate_report(path: Path, template_id: str, seed: int) -> GeneratedReport:
-    """Write one born-digital report PDF at `path` and its ground truth beside it."""
-    rng = random.Random(seed)
+@dataclass
+class Block:
+    """One piece of a report's content, in reading order."""
+    kind: str  # "title", "heading", "para" or "table"
+    text: str = ""
+    grid: Grid | None = None
+
+
+@dataclass
+class ReportContent:
+    template_id: str
+    agency: str
+    year: int
+    values: dict
+    blocks: list[Block]
+    repeat_header: bool
+
+
+def compose_report(template_id: str, rng: random.Random) -> ReportContent:
+    """The content of one report: title, prose, and tables 二, 三, 四 in an office's layout."""
     template = load_templates()[template_id]
     values = draw_values(template, rng)
     style = Style.draw(rng)
     agency = _agency(rng)
     year = rng.choice([2019, 2020]) if template_id == "2019" else rng.randint(2021, 2025)
-    font = rng.choice(_register_fonts())
-    w = PageWriter(path, font, rng.choice([10.5, 11, 12]), rng)
-
-    title = f"{agency}{year}年政府信息公开工作年度报告"
     if rng.random() < 0.3:
-        w.text(agency, size=18, center=True)
-        w.text(f"{year}年政府信息公开工作年度报告", size=18, center=True)
+        blocks = [Block("title", agency), Block("title", f"{year}年政府信息公开工作年度报告")]
     else:
-        w.text(title, size=rng.choice([16, 18]), center=True)
-    w.gap(12)
-    w.text(f"本报告依据《中华人民共和国政府信息公开条例》和{template.notice}要求编制。", indent=True)
-    w.text("一、总体情况")
-    for _ in range(rng.randint(2, 9)):
-        w.text("".join(rng.sample(PROSE, 3)), indent=True)
+        blocks = [Block("title", f"{agency}{year}年政府信息公开工作年度报告")]
+    blocks.append(Block("para", f"本报告依据《中华人民共和国政府信息公开条例》和{template.notice}要求编制。"))
+    blocks.append(Block("heading", "一、总体情况"))
+    blocks += [Block("para", "".join(rng.sample(PROSE, 3))) for _ in range(rng.randint(2, 9))]
     sections = [
         ("二、主动公开政府信息情况", table_2(template, values, style)),
         ("三、收到和处理政府信息公开申请情况", [table_3(template, values, style, rng)]),
         ("四、政府信息公开行政复议、行政诉讼情况", [table_4(template, values, style)]),
     ]
     for heading, grids in sections:
-        w.gap(8)
-        w.text(heading)
-        for grid in grids:
+        blocks.append(Block("heading", heading))
+        blocks += [Block("table", grid=grid) for grid in grids]
+    blocks += [Block("heading", "五、存在的主要问题及改进情况"), Block("para", "".join(rng.sample(PROSE, 4))),
+               Block("heading", "六、其他需要报告的事项"), Block("para", "无。")]
+    return ReportContent(template_id, agency, year, values, blocks, style.repeat_header)
+
+
+def write_pdf(content: ReportContent, path: Path, rng: random.Random) -> int:
+    """A Word-like PDF of the content; returns its page count."""
+    font = rng.choice(_register_fonts())
+    w = PageWriter(path, font, rng.choice([10.5, 11, 12]), rng)
+    title_size = rng.choice([16, 18])
+    after_title = True
+    for block in content.blocks:
+        if block.kind == "title":
+            w.text(block.text, size=title_size, center=True)
+            continue
+        if after_title:
+            w.gap(12)
+            after_title = False
+        if block.kind == "heading":
+            w.gap(8)
+            w.text(block.text)
+        elif block.kind == "para":
+            w.text(block.text, indent=True)
+        else:
             w.gap(4)
-            w.table(grid, repeat_header=style.repeat_header)
-    w.gap(8)
-    w.text("五、存在的主要问题及改进情况")
-    w.text("".join(rng.sample(PROSE, 4)), indent=True)
-    w.text("六、其他需要报告的事项")
-    w.text("无。", indent=True)
+            w.table(block.grid, repeat_header=content.repeat_header)
     w.save()
-    truth = {"source": path.name, "template": template_id, "pages": w.pages,
-             "report": {"agency": agency, "year": year}, "cells": values}
+    return w.pages
+
+
+def write_truth(path: Path, content: ReportContent, pages: int) -> dict:
+    truth = {"source": path.name, "template": content.template_id, "pages": pages,
+             "report": {"agency": content.agency, "year": content.year}, "cells": content.values}
     path.with_suffix(".truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1), encoding="utf-8")
-    return GeneratedReport(path, truth)
+    return truth
 
 
-def generate_batch(out_dir: Path, n: int, seed: int, templates=("2021", "2019"), scan: bool = False,
+def generate_report(path: Path, template_id: str, seed: int) -> GeneratedReport:
+    """Write one report at `path` and its ground truth beside it: a born-digital PDF, or a
+    Word or HTML document when `path` ends in .docx or .html."""
+    from .documents import write_docx, write_html
+
+    rng = random.Random(seed)
+    content = compose_report(template_id, rng)
+    suffix = path.suffix.lower()
+    if suffix == ".docx":
+        write_docx(content, path)
+        pages = 0
+    elif suffix in (".html", ".htm"):
+        write_html(content, path)
+        pages = 0
+    else:
+        pages = write_pdf(content, path, rng)
+    return GeneratedReport(path, write_truth(path, content, pages))
+
+
+KINDS = {"digital": ".pdf", "scan": ".pdf", "docx": ".docx", "html": ".html"}
+
+
+def generate_batch(out_dir: Path, n: int, seed: int, templates=("2021", "2019"), kind: str = "digital",
                    scan_options=None) -> list[GeneratedReport]:
-    """n reports alternating over `templates`; as scans when `scan` is true."""
+    """n reports alternating over `templates`, of one kind: digital (PDF), scan, docx or html."""
     from .scan import to_scan
 
     out_dir.mkdir(parents=True, exist_ok=True)
     reports = []
     for i in range(n):
         template_id = templates[i % len(templates)]
-        stem = f"{'scan' if scan else 'digital'}_{template_id}_{seed}_{i:03d}"
-        report = generate_report(out_dir / f"{stem}.pdf", template_id, seed * 1000 + i)
-        if scan:
+        stem = f"{kind}_{template_id}_{seed}_{i:03d}"
+        report = generate_report(out_dir / f"{stem}{KINDS[kind]}", template_id, seed * 1000 + i)
+        if kind == "scan":
             report = to_scan(report, random.Random(seed * 1000 + i), scan_options)
         reports.append(report)
     return reports
