@@ -151,3 +151,16 @@ def test_read_errors_are_input_errors(tmp_path):
     path.write_bytes(b"PK\x03\x04word/ not really a zip")
     with pytest.raises(InputError, match="malformed .docx"):
         read_docx(path)
+
+
+def test_an_oddly_laid_out_born_digital_row_is_flagged_not_trusted(tmp_path):
+    seed = (SEEDS / "003_752a671dabfd990e.txt").read_text(encoding="utf-8")
+    row = "一、本年新收政府信息公开申请数量 | 14 | 0 | 0 | 0 | 0 | 0 | 14 |"
+    assert row in seed
+    odd = tmp_path / "odd.txt"
+    odd.write_text(seed.replace(row, "一、本年新收政府信息公开申请数量 | 14 | 0 | 0 | 0 | 0 | 14 |"), encoding="utf-8")
+    assert main(["run", str(odd), "-o", str(tmp_path / "out")]) == 0
+    cells = json.loads((tmp_path / "out" / "odd.json").read_text(encoding="utf-8"))["cells"]
+    new = {k: c for k, c in cells.items() if k.startswith("t3/new/")}
+    assert all(c["needs_review"] for c in new.values())
+    assert not any(c["needs_review"] for k, c in cells.items() if k.startswith("t3/carried_in/"))
