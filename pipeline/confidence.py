@@ -1,17 +1,47 @@
-"""Confidence: one number in [0, 1] per cell, and the review flag.
+"""Confidence: one number in [0, 1] per cell that means what it says, and the review flag.
 
-confidence = weakest character's probability × label-match quality × parse validity.
-A cell not found on the page has confidence 0. Arithmetic cross-checks are a later stage.
+raw = weakest character's probability × label-match quality × parse validity × failed checks;
+the calibration map (fitted on generated reports, models/calibration.json) turns the raw
+score into the observed share of right cells. A cell not found has confidence 0.
 """
 from __future__ import annotations
+
+import json
+
+import numpy as np
 
 from .config import ConfidenceOptions
 from .types import CellResult
 
 
+class Calibration:
+    """A monotone piecewise-linear map from raw score to probability of being right."""
+
+    def __init__(self, raw: list[float], calibrated: list[float]):
+        self.raw = np.asarray(raw, float)
+        self.calibrated = np.asarray(calibrated, float)
+
+    @classmethod
+    def load(cls, path) -> "Calibration | None":
+        if path is None or not path.exists():
+            return None
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return cls(data["raw"], data["calibrated"])
+
+    def __call__(self, raw: float) -> float:
+        return float(np.interp(raw, self.raw, self.calibrated))
+
+
+def raw_score(cell: CellResult, options: ConfidenceOptions) -> float:
+    label = min(1.0, cell.label_score / options.label_full_match)
+    parse = 1.0 if cell.parse_ok else options.parse_failure_factor
+    return max(0.0, min(1.0, cell.ocr_score * label * parse * cell.check_factor))
+
+
 class ConfidenceScorer:
     def __init__(self, options: ConfidenceOptions):
         self.options = options
+        self.calibration = Calibration.load(options.calibration)
 
     def __call__(self, cells: dict[str, CellResult]) -> dict[str, CellResult]:
         opt = self.options
@@ -19,8 +49,9 @@ class ConfidenceScorer:
             if not cell.found:
                 cell.confidence, cell.needs_review = 0.0, True
                 continue
-            label = min(1.0, cell.label_score / opt.label_full_match)
-            parse = 1.0 if cell.parse_ok else opt.parse_failure_factor
-            cell.confidence = max(0.0, min(1.0, cell.ocr_score * label * parse))
+            raw = raw_score(cell, opt)
+            cell.confidence = self.calibration(raw) if self.calibration and cell.recognised else raw
             cell.needs_review = cell.confidence < opt.review_threshold
+            if cell.repaired and opt.repaired_review != "auto":
+                cell.needs_review = opt.repaired_review == "always"
         return cells

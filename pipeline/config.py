@@ -3,9 +3,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
 import yaml
 
+from .checks import CheckOptions
 from .templates import CONFIG_DIR
 
 
@@ -19,6 +21,8 @@ class ConfidenceOptions:
     review_threshold: float
     label_full_match: float
     parse_failure_factor: float
+    calibration: Path | None
+    repaired_review: str
 
 
 @dataclass
@@ -27,7 +31,14 @@ class RunOptions:
     review_threshold: float = field(default_factory=lambda: _defaults()["review_threshold"])
     ocr_batch_size: int = field(default_factory=lambda: _defaults()["ocr"]["batch_size"])
     device: str = "cpu"
+    calibrate: bool = True  # off when fitting the calibration itself
 
     def confidence(self) -> ConfidenceOptions:
         raw = _defaults()["confidence"]
-        return ConfidenceOptions(self.review_threshold, raw["label_full_match"], raw["parse_failure_factor"])
+        path = CONFIG_DIR.parent / raw["calibration"] if raw.get("calibration") and self.calibrate else None
+        return ConfidenceOptions(self.review_threshold, raw["label_full_match"], raw["parse_failure_factor"],
+                                 path, _defaults()["checks"]["repaired_review"])
+
+    def checks(self) -> CheckOptions:
+        raw = _defaults()["checks"]
+        return CheckOptions(raw["confident_reading"], raw["failure_factor"], raw["repair"])

@@ -30,6 +30,9 @@ class Recognition:
     # (0/O/o, 1/l/I, ...) is pooled, so "0 or O" is not doubt; "?" marks a non-numeric glyph.
     numeric_text: str = ""
     numeric_probs: list[float] = field(default_factory=list)
+    # per character of numeric_text, the three likeliest classes at its best step: the
+    # recogniser's own alternative readings, for auto-repair
+    numeric_options: list[list[tuple[str, float]]] = field(default_factory=list)
 
 
 NUMERIC_CLASSES = "0123456789.-,"
@@ -99,28 +102,34 @@ class PPOCRRecognizer(TextRecognizer):
         return results  # type: ignore[return-value]
 
     def _decode(self, probs: np.ndarray) -> Recognition:
-        text, char_probs = self._greedy(probs, self.charset)
+        text, char_probs, _ = self._greedy(probs, self.charset)
         pooled = np.stack([probs[:, 0]] + [probs[:, g].sum(axis=1) for g in self.numeric_groups], axis=1)
         other = np.clip(1.0 - pooled.sum(axis=1, keepdims=True), 0.0, 1.0)
-        numeric_text, numeric_probs = self._greedy(np.hstack([pooled, other]),
-                                                   ["<blank>", *NUMERIC_CLASSES, "?"])
-        return Recognition(text, char_probs, numeric_text, numeric_probs)
+        pooled = np.hstack([pooled, other])
+        classes = ["<blank>", *NUMERIC_CLASSES, "?"]
+        numeric_text, numeric_probs, steps = self._greedy(pooled, classes)
+        options = []
+        for step in steps:
+            top = np.argsort(pooled[step])[::-1][:3]
+            options.append([(classes[k] if k else "", float(pooled[step, k])) for k in top])
+        return Recognition(text, char_probs, numeric_text, numeric_probs, options)
 
     @staticmethod
-    def _greedy(probs: np.ndarray, charset: list[str]) -> tuple[str, list[float]]:
-        """Greedy CTC decoding: a character's probability is its best step's."""
+    def _greedy(probs: np.ndarray, charset: list[str]) -> tuple[str, list[float], list[int]]:
+        """Greedy CTC decoding: a character's probability is its best step's (also returned)."""
         best = probs.argmax(axis=1)
         best_p = probs.max(axis=1)
-        text, char_probs = [], []
+        text, char_probs, steps = [], [], []
         prev = 0
-        for k, p in zip(best, best_p):
+        for t, (k, p) in enumerate(zip(best, best_p)):
             if k != 0 and k != prev:
                 text.append(charset[k] if k < len(charset) else "")
                 char_probs.append(float(p))
-            elif k != 0:
-                char_probs[-1] = max(char_probs[-1], float(p))
+                steps.append(t)
+            elif k != 0 and p > char_probs[-1]:
+                char_probs[-1], steps[-1] = float(p), t
             prev = k
-        return "".join(text), char_probs
+        return "".join(text), char_probs, steps
 
 
 class PPOCRDetector:
@@ -241,6 +250,7 @@ class CellReader:
                 inside = [w for w in page.words if _inside(w, cell.bbox)]
                 cell.text = cell.numeric_text = "".join(text_lines(inside))
                 cell.char_probs = cell.numeric_probs = [1.0] * len(cell.text)
+                cell.numeric_options = [[(ch, 1.0)] for ch in cell.text]
                 cell.has_ink = bool(cell.text)
             if page.number == 1:
                 page.title_lines = self._title_from_words(page)
@@ -262,6 +272,7 @@ class CellReader:
                 cell.char_probs += rec.char_probs
                 cell.numeric_text += rec.numeric_text
                 cell.numeric_probs += rec.numeric_probs
+                cell.numeric_options += rec.numeric_options
         return page
 
     def _top(self, page: Page) -> int:

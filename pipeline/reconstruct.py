@@ -282,13 +282,16 @@ def _result(placed: Placed | None, label_score: float, spec: TableSpec, column: 
     options = dict(decimal=column in spec.decimal_columns, signed=column in spec.signed_columns)
     if "?" not in cell.numeric_text:  # read as a number, with pooled look-alike probabilities
         parsed, text, probs = parse_value(cell.numeric_text, **options), cell.numeric_text, cell.numeric_probs
+        char_options = cell.numeric_options
     else:
         parsed, text, probs = parse_value(cell.text, **options), cell.text, cell.char_probs
+        char_options = []
     on_page = placed.table.geometry == "page"
     return CellResult(value=parsed.value, text=text, confidence=0.0, needs_review=True,
                       page=placed.page if on_page else None, bbox=_source_bbox(placed) if on_page else None,
                       label_score=label_score,
-                      ocr_score=min(probs, default=1.0), parse_ok=parsed.ok)
+                      ocr_score=min(probs, default=1.0), parse_ok=parsed.ok,
+                      recognised=on_page and not placed.table.from_text_layer, options=char_options)
 
 
 def _source_bbox(placed: Placed) -> list[float]:

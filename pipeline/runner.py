@@ -1,4 +1,4 @@
-"""The pipeline: ingest → layout → structure → ocr → reconstruct → confidence, for one file,
+"""The pipeline: ingest → layout → structure → ocr → reconstruct → checks → confidence, for one file,
 and the batch loop over many files (one bad file never stops a batch)."""
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
+from .checks import ArithmeticChecks
 from .config import RunOptions
 from .confidence import ConfidenceScorer
 from .ingest import INPUT_SUFFIXES, iter_pages, sniff
@@ -51,6 +52,7 @@ class Pipeline:
         self.layout_options = LayoutOptions()
         self.normalise = PageNormaliser(self.layout_options)
         self.templates = list(load_templates().values())
+        self.check = ArithmeticChecks(self.options.checks())
         self.score = ConfidenceScorer(self.options.confidence())
         self._read_cells: CellReader | None = None
 
@@ -86,12 +88,15 @@ class Pipeline:
         recon = reconstruct(tables, self.templates)
         agency, year = parse_title(title_lines)
         t = timings.add("reconstruct", t)
-        self.score(recon.cells)
-        timings.add("confidence", t)
         if recon.template is None:
             raise InputError("no report statistics table found (is this an annual report?)")
+        inconsistencies = self.check(recon.template, recon.cells)
+        t = timings.add("checks", t)
+        self.score(recon.cells)
+        timings.add("confidence", t)
+        warnings = recon.warnings + [f"the document's numbers do not add up: {name}" for name in inconsistencies]
         report = Report(source=path.name, template=recon.template.id, pages=pages, agency=agency, year=year,
-                        cells=recon.cells, warnings=recon.warnings)
+                        cells=recon.cells, warnings=warnings, inconsistencies=inconsistencies)
         return report, pages
 
     def _read_pages(self, path: Path, timings: Timings) -> tuple[list[Table], list[str], int]:
@@ -111,6 +116,7 @@ class Pipeline:
                 table = build_grid(lines, region, page.number, page.dpi)
                 if table is not None:
                     table.to_source = page.to_source
+                    table.from_text_layer = page.words is not None
                     page.tables.append(table)
             t = timings.add("structure", t)
             clean = erase_lines(page.image, lines) if page.words is None else None

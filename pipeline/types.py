@@ -39,6 +39,7 @@ class Cell:
     char_probs: list[float] = field(default_factory=list)  # per recognised character
     numeric_text: str = ""  # the same ink read as a number (see ocr.Recognition)
     numeric_probs: list[float] = field(default_factory=list)
+    numeric_options: list[list[tuple[str, float]]] = field(default_factory=list)  # see ocr.Recognition
     has_ink: bool = True
 
 
@@ -54,6 +55,7 @@ class Table:
     # born-digital table (Word, HTML); "rows" nothing but the order of cells in their row (a text
     # extraction, where a merged cell's width is lost).
     geometry: str = "page"
+    from_text_layer: bool = False  # its text is exact (a PDF's text layer, a document)
 
 
 @dataclass
@@ -69,10 +71,24 @@ class CellResult:
     ocr_score: float = 0.0
     parse_ok: bool = True
     found: bool = True
+    recognised: bool = False  # read by OCR (not from a text layer or a document): may be misread
+    options: list[list[tuple[str, float]]] = field(default_factory=list)  # per char, see ocr.Recognition
+    checks_failed: list[str] = field(default_factory=list)
+    check_factor: float = 1.0  # how much failed checks lower the confidence
+    ocr_value: float | int | None = None  # the reading before an auto-repair
+    repaired: bool = False
+    alternatives: list[float | int] = field(default_factory=list)  # other plausible readings
 
     def to_json(self) -> dict:
-        return {"value": self.value, "text": self.text, "confidence": round(self.confidence, 4),
-                "needs_review": self.needs_review, "page": self.page, "bbox": self.bbox}
+        out = {"value": self.value, "text": self.text, "confidence": round(self.confidence, 4),
+               "needs_review": self.needs_review, "page": self.page, "bbox": self.bbox,
+               "checks_failed": self.checks_failed}
+        if self.alternatives:
+            out["alternatives"] = self.alternatives
+        if self.repaired:
+            out["repaired"] = True
+            out["ocr_value"] = self.ocr_value
+        return out
 
 
 @dataclass
@@ -84,12 +100,15 @@ class Report:
     year: int | None
     cells: dict[str, CellResult]
     warnings: list[str] = field(default_factory=list)
+    # checks that fail although every cell in them was read with confidence: the document
+    # itself prints inconsistent numbers (not a misreading)
+    inconsistencies: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict:
         return {"source": self.source, "template": self.template, "pages": self.pages,
                 "report": {"agency": self.agency, "year": self.year},
                 "cells": {cid: c.to_json() for cid, c in self.cells.items()},
-                "warnings": self.warnings}
+                "warnings": self.warnings, "inconsistencies": self.inconsistencies}
 
 
 class InputError(Exception):

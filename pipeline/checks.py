@@ -1,0 +1,109 @@
+"""Checks: the template's accounting identities on every report, and auto-repair of a misread.
+
+A failed identity is either the document's own inconsistency (every cell in it was read exactly
+or with confidence: the office printed numbers that do not add up; listed in the report's
+`inconsistencies`) or a probable misreading. Either way each recognised cell in it has its
+confidence lowered, so a person looks at the ink. For the
+latter, each recognised cell in a failed check offers its plausible other readings (the
+recogniser's runner-up characters, and the confusions OCR is known for: 0/8/6/9, 1/7, 3/8,
+a dropped or doubled digit, a lost decimal point). When exactly one change of one cell makes
+every identity hold, it is proposed as the value, the reading kept as `ocr_value`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .reconstruct import parse_value
+from .templates import Template, failed_identities
+from .types import CellResult
+
+CONFUSIONS = {"0": "869", "8": "0369", "6": "085", "9": "08", "1": "74", "7": "1", "3": "8", "5": "6", "4": "1",
+              "2": "7"}
+MIN_OPTION_P = 0.01  # a runner-up class this likely is a plausible reading
+CONFUSION_P = 0.02  # the prior plausibility of a known confusion
+
+
+@dataclass
+class CheckOptions:
+    confident_reading: float  # OCR probability above which a reading is trusted
+    failure_factor: float  # confidence multiplier per failed check a cell is in
+    repair: bool
+
+
+def candidate_readings(cell: CellResult, decimal: bool, signed: bool) -> dict[float | int, float]:
+    """Other values this cell's ink could plausibly be, with a plausibility in (0, 1]."""
+    text = cell.text or ""
+    if not cell.recognised or not text or any(len(opts) == 0 for opts in cell.options):
+        return {}
+    variants: dict[str, float] = {}
+
+    def add(candidate: str, p: float):
+        if candidate != text:
+            variants[candidate] = max(variants.get(candidate, 0.0), p)
+
+    for i, opts in enumerate(cell.options):
+        for ch, p in opts[1:]:
+            if p >= MIN_OPTION_P and ch != "?":
+                add(text[:i] + ch + text[i + 1:], p)
+    for i, ch in enumerate(text):
+        for other in CONFUSIONS.get(ch, ""):
+            add(text[:i] + other + text[i + 1:], CONFUSION_P)
+        if ch.isdigit():
+            add(text[:i] + text[i + 1:], CONFUSION_P)  # a doubled digit
+            add(text[:i] + ch + text[i:], CONFUSION_P)  # a dropped digit
+        if decimal and 0 < i:
+            add(text[:i] + "." + text[i:], CONFUSION_P)  # a lost decimal point
+    out: dict[float | int, float] = {}
+    for candidate, p in variants.items():
+        parsed = parse_value(candidate, decimal=decimal, signed=signed)
+        if parsed.ok and parsed.value is not None and parsed.value != cell.value:
+            out[parsed.value] = max(out.get(parsed.value, 0.0), p)
+    return out
+
+
+class ArithmeticChecks:
+    def __init__(self, options: CheckOptions):
+        self.options = options
+
+    def __call__(self, template: Template, cells: dict[str, CellResult]) -> list[str]:
+        """Marks cells in failed checks, repairs a unique misreading; returns the checks the
+        document itself breaks (inconsistencies)."""
+        values = {cid: c.value for cid, c in cells.items() if c.found and c.parse_ok}
+        failed = failed_identities(template, values)
+        if not failed:
+            return []
+        involved = {cid for ident in failed for cid in (*ident.lhs, *ident.rhs)}
+        alternatives = {cid: candidate_readings(cells[cid], *self._column_kind(template, cid)) for cid in involved}
+        for cid, alts in alternatives.items():
+            cells[cid].alternatives = [v for v, _ in sorted(alts.items(), key=lambda kv: -kv[1])[:3]]
+        if self.options.repair:
+            fixes = [(cid, value, p) for cid, alts in alternatives.items() for value, p in alts.items()
+                     if not failed_identities(template, {**values, cid: value})]
+            if len(fixes) == 1:
+                cid, value, p = fixes[0]
+                cell = cells[cid]
+                cell.ocr_value, cell.value, cell.repaired = cell.value, value, True
+                cell.ocr_score = p
+                values[cid] = value
+                failed = failed_identities(template, values)
+        inconsistencies = []
+        for ident in failed:
+            members = [cells[cid] for cid in (*ident.lhs, *ident.rhs) if cid in values]
+            if all(self._trusted(c) for c in members):
+                inconsistencies.append(ident.name)
+            for c in members:
+                c.checks_failed.append(ident.name)
+                if c.recognised:  # a person can look at the ink; a document's text is what it is
+                    c.check_factor *= self.options.failure_factor
+        return inconsistencies
+
+    def _trusted(self, cell: CellResult) -> bool:
+        """Read exactly, or recognised with confidence and not repaired."""
+        return not cell.recognised or (not cell.repaired and cell.ocr_score >= self.options.confident_reading)
+
+    @staticmethod
+    def _column_kind(template: Template, cid: str) -> tuple[bool, bool]:
+        table, _, column = cid.split("/")
+        spec = template.tables[table]
+        return column in spec.decimal_columns, column in spec.signed_columns
+

@@ -1,0 +1,83 @@
+import random
+
+from pipeline.checks import ArithmeticChecks, CheckOptions, candidate_readings
+from pipeline.generate.values import draw_values
+from pipeline.templates import load_templates
+from pipeline.types import CellResult
+
+T21 = load_templates()["2021"]
+OPTIONS = CheckOptions(confident_reading=0.98, failure_factor=0.5, repair=True)
+
+
+def _cells(values: dict, recognised: bool = True) -> dict[str, CellResult]:
+    cells = {}
+    for cid, v in values.items():
+        text = "" if v is None else str(v)
+        cells[cid] = CellResult(value=v, text=text, confidence=0, needs_review=False, page=1, bbox=None,
+                                label_score=1.0, ocr_score=0.999, recognised=recognised,
+                                options=[[(ch, 0.999)] for ch in text])
+    return cells
+
+
+def _busy_values(seed: int) -> dict:
+    for s in range(seed, seed + 200):
+        values = draw_values(T21, random.Random(s))
+        if (values["t3/new/natural_person"] or 0) >= 10:
+            return values
+    raise AssertionError("no busy report drawn")
+
+
+def test_a_consistent_report_passes_untouched():
+    cells = _cells(draw_values(T21, random.Random(3)))
+    assert ArithmeticChecks(OPTIONS)(T21, cells) == []
+    assert all(c.check_factor == 1.0 and not c.checks_failed for c in cells.values())
+
+
+def test_a_unique_misreading_is_repaired_from_the_recognisers_runner_up():
+    values = _busy_values(10)
+    cells = _cells(values)
+    cid = "t3/new/natural_person"
+    right = values[cid]
+    wrong_text = str(right)[:-1] + ("8" if str(right)[-1] != "8" else "0")
+    cell = cells[cid]
+    cell.value, cell.text, cell.ocr_score = int(wrong_text), wrong_text, 0.6
+    cell.options = [[(ch, 0.99)] for ch in wrong_text[:-1]] + [[(wrong_text[-1], 0.6), (str(right)[-1], 0.35)]]
+    assert ArithmeticChecks(OPTIONS)(T21, cells) == []
+    assert cell.repaired and cell.value == right and cell.ocr_value == int(wrong_text)
+    assert not any(c.checks_failed for c in cells.values())
+
+
+def test_no_repair_when_two_changes_fit_equally():
+    values = draw_values(T21, random.Random(20))
+    for col, v in zip(("upheld", "corrected", "other", "pending", "total"), (2, 0, 0, 0, 3)):
+        values[f"t4/review/{col}"] = v  # 2+0+0+0 printed, 3 read as the total
+    cells = _cells(values)
+    cells["t4/review/total"].options = [[("3", 0.6), ("2", 0.35)]]  # the total may be 2 ...
+    cells["t4/review/upheld"].options = [[("2", 0.6), ("3", 0.35)]]  # ... or the first part 3
+    ArithmeticChecks(OPTIONS)(T21, cells)
+    assert not any(c.repaired for c in cells.values())
+    assert cells["t4/review/total"].checks_failed == ["t4.total[review]"]
+    assert cells["t4/review/total"].check_factor == 0.5
+    assert set(cells["t4/review/total"].alternatives) >= {2}
+
+
+def test_a_document_that_does_not_add_up_is_told_apart_from_a_misreading():
+    values = draw_values(T21, random.Random(5))
+    values["t4/review/total"] = (values["t4/review/total"] or 0) + 3
+    born_digital = _cells(values, recognised=False)
+    assert ArithmeticChecks(OPTIONS)(T21, born_digital) == ["t4.total[review]"]
+    assert born_digital["t4/review/total"].check_factor == 1.0  # exact text: nothing to review
+    assert born_digital["t4/review/total"].checks_failed == ["t4.total[review]"]
+    scanned = _cells(values)
+    assert ArithmeticChecks(OPTIONS)(T21, scanned) == ["t4.total[review]"]  # all readings confident
+    assert scanned["t4/review/total"].check_factor == 0.5  # still shown to a person
+
+
+def test_candidate_readings_cover_known_confusions():
+    cell = CellResult(value=10, text="10", confidence=0, needs_review=False, page=1, bbox=None,
+                      recognised=True, options=[[("1", 0.9), ("7", 0.05)], [("0", 0.97)]])
+    alts = candidate_readings(cell, decimal=False, signed=False)
+    assert {70, 18, 16, 19, 1, 0, 100, 110} <= set(alts)
+    assert alts[70] == 0.05
+    exact = CellResult(value=10, text="10", confidence=0, needs_review=False, page=None, bbox=None)
+    assert candidate_readings(exact, decimal=False, signed=False) == {}
