@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 from typing import Iterator
 
+import cv2
 import numpy as np
 import pypdfium2 as pdfium
 from PIL import Image, ImageSequence
@@ -120,13 +121,30 @@ class _open_image:
         self.img.close()
 
 
+def drop_red(rgb: np.ndarray) -> np.ndarray:
+    """Grey from a colour scan with red ink (seals, red headers) made invisible. The red
+    channel shows red ink as bright as paper and black ink still black; JPEG's half-resolution
+    colour leaves a dark fringe along red strokes, so reddish pixels take the paper's local
+    tone as well (black digits and rulings under a seal are dark in red light and stay)."""
+    red = np.ascontiguousarray(rgb[..., 0])
+    others = np.maximum(rgb[..., 1], rgb[..., 2]).astype(np.int16)
+    # reddish, and lighter than ink: black ink under a red stroke is dark in red light too
+    ink_level, _ = cv2.threshold(red, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    reddish = (red.astype(np.int16) - others > 15) & (red > ink_level)
+    if not reddish.any():
+        return red
+    paper = cv2.medianBlur(red, 21)
+    red[reddish] = paper[reddish]
+    return red
+
+
 def _grey(frame: Image.Image) -> np.ndarray:
     if frame.mode in ("I;16", "I;16B", "I;16L", "I"):
         arr = np.asarray(frame, dtype=np.float64)
         return (arr / max(arr.max(), 1) * 255).astype(np.uint8)
-    if frame.mode == "CMYK":
-        frame = frame.convert("RGB")
-    return np.asarray(frame.convert("L"))
+    if frame.mode in ("L", "1", "LA"):
+        return np.asarray(frame.convert("L"))
+    return drop_red(np.asarray(frame.convert("RGB")))
 
 
 def _text_layer(page: pdfium.PdfPage, scale: float, height_px: float) -> list[Word] | None:
@@ -163,11 +181,13 @@ def iter_pages(path: Path, dpi: int = 200) -> Iterator[Page]:
             for i in range(len(doc)):
                 page = doc[i]
                 try:
-                    bitmap = page.render(scale=scale, grayscale=True)
-                    image = bitmap.to_numpy()
-                    image = image if image.ndim == 2 else image[..., 0]
-                    words = _text_layer(page, scale, image.shape[0])
-                    yield Page(number=i + 1, image=np.ascontiguousarray(image), dpi=dpi, words=words)
+                    rgb = page.render(scale=scale, rev_byteorder=True).to_numpy()  # RGB(A)
+                    words = _text_layer(page, scale, rgb.shape[0])
+                    if words is None:  # a scan: seals and red ink away before layout and OCR
+                        image = drop_red(rgb)
+                    else:
+                        image = cv2.cvtColor(np.ascontiguousarray(rgb[..., :3]), cv2.COLOR_RGB2GRAY)
+                    yield Page(number=i + 1, image=image, dpi=dpi, words=words)
                 finally:
                     page.close()
         return

@@ -1,7 +1,7 @@
 """Turn a born-digital report into the scan an office would publish: an image-only PDF.
 
-Degradations: grey paper, uneven exposure, skew, blur, noise and JPEG compression, drawn per
-page within the bounds of ScanOptions.
+Degradations: grey paper, uneven exposure, skew, blur, noise, low contrast, red seals and JPEG
+compression, drawn per page within the bounds of ScanOptions (ScanOptions.hard() for the hard set).
 """
 from __future__ import annotations
 
@@ -25,14 +25,23 @@ class ScanOptions:
     blur: tuple[float, float] = (0.3, 0.8)  # Gaussian sigma, px
     noise: tuple[float, float] = (2.0, 7.0)  # grey levels
     jpeg_quality: tuple[int, int] = (55, 85)
+    ink: tuple[float, float] = (10, 45)  # grey level of black ink
+    paper: tuple[float, float] = (222, 248)
+    seal: float = 0.0  # chance that a page carries a red official seal (公章)
+
+    @classmethod
+    def hard(cls) -> "ScanOptions":
+        """Heavier blur and noise, low contrast, 150 dpi, seals over the tables."""
+        return cls(dpi=150, max_skew=1.5, blur=(0.5, 1.1), noise=(5.0, 11.0), jpeg_quality=(45, 75),
+                   ink=(40, 110), paper=(200, 235), seal=0.5)
 
 
 def degrade(page: np.ndarray, rng: random.Random, opt: ScanOptions) -> np.ndarray:
-    """A grey page image as scanned: returns uint8 grey of the same size."""
+    """A grey page image as scanned: uint8 grey of the same size, or RGB when a seal is stamped."""
     h, w = page.shape
     img = page.astype(np.float32)
-    paper = rng.uniform(222, 248)
-    ink = rng.uniform(10, 45)
+    paper = rng.uniform(*opt.paper)
+    ink = rng.uniform(*opt.ink)
     img = ink + (img / 255.0) * (paper - ink)
     gradient = np.linspace(rng.uniform(-10, 0), rng.uniform(0, 10), w, dtype=np.float32)
     img += gradient[None, :]
@@ -44,8 +53,31 @@ def degrade(page: np.ndarray, rng: random.Random, opt: ScanOptions) -> np.ndarra
     nprng = np.random.default_rng(rng.randrange(2**32))
     img += nprng.normal(0, rng.uniform(*opt.noise), img.shape).astype(np.float32)
     img = np.clip(img, 0, 255).astype(np.uint8)
+    if rng.random() < opt.seal:
+        img = stamp_seal(img, rng, opt.dpi)
     ok, buf = cv2.imencode(".jpg", img, [cv2.IMWRITE_JPEG_QUALITY, rng.randint(*opt.jpeg_quality)])
-    return cv2.imdecode(buf, cv2.IMREAD_GRAYSCALE)
+    return cv2.imdecode(buf, cv2.IMREAD_UNCHANGED)
+
+
+def stamp_seal(grey: np.ndarray, rng: random.Random, dpi: int) -> np.ndarray:
+    """A red round seal (ring, star, a line of text) pressed over the page's middle right,
+    where table values sit: red ink multiplies the page, as a real stamp does. Returns BGR."""
+    h, w = grey.shape
+    mask = np.zeros((h, w), np.uint8)
+    r = int(rng.uniform(0.7, 0.9) * dpi)
+    cx, cy = int(rng.uniform(0.5, 0.8) * w), int(rng.uniform(0.25, 0.7) * h)
+    cv2.circle(mask, (cx, cy), r, 255, max(3, dpi // 40))
+    star = np.array([[cx + r * 0.3 * np.cos(a) * (1 if i % 2 == 0 else 0.4),
+                      cy - r * 0.3 * np.sin(a) * (1 if i % 2 == 0 else 0.4)]
+                     for i, a in enumerate(np.linspace(np.pi / 2, np.pi / 2 + 2 * np.pi, 11)[:10])], np.int32)
+    cv2.fillPoly(mask, [star], 255)
+    cv2.putText(mask, "GONG ZHANG", (cx - int(r * 0.7), cy + int(r * 0.6)), cv2.FONT_HERSHEY_SIMPLEX,
+                r / 180, 255, max(2, dpi // 60))
+    strength = (mask.astype(np.float32) / 255.0) * rng.uniform(0.6, 0.9)
+    red = np.array([40, 40, 255], np.float32) / 255.0  # BGR: red ink reflects red light as paper does
+    page = cv2.cvtColor(grey, cv2.COLOR_GRAY2BGR).astype(np.float32)
+    page *= 1.0 - strength[..., None] * (1.0 - red[None, None, :])
+    return np.clip(page, 0, 255).astype(np.uint8)
 
 
 def to_scan(report: GeneratedReport, rng: random.Random, options: ScanOptions | None = None) -> GeneratedReport:
@@ -56,7 +88,8 @@ def to_scan(report: GeneratedReport, rng: random.Random, options: ScanOptions | 
     for page in doc:
         grey = page.render(scale=opt.dpi / 72, grayscale=True).to_numpy()
         grey = grey if grey.ndim == 2 else grey[..., 0]
-        images.append(Image.fromarray(degrade(grey, rng, opt)))
+        scanned = degrade(grey, rng, opt)
+        images.append(Image.fromarray(scanned if scanned.ndim == 2 else cv2.cvtColor(scanned, cv2.COLOR_BGR2RGB)))
     doc.close()
     buf = io.BytesIO()
     images[0].save(buf, format="PDF", save_all=True, append_images=images[1:], resolution=opt.dpi)
