@@ -2,8 +2,9 @@
 VENV := .venv
 PY := $(VENV)/bin/python
 # Debian packages: CJK fonts for the synthetic report generator; LibreOffice to convert
-# .doc/.wps/.odt reports to .docx.
-SYSTEM_PACKAGES := fonts-wqy-zenhei fonts-wqy-microhei fonts-arphic-uming fonts-arphic-ukai libreoffice-writer-nogui
+# .doc/.wps/.odt reports to .docx; Chromium and its driver for the review app's browser tests.
+SYSTEM_PACKAGES := fonts-wqy-zenhei fonts-wqy-microhei fonts-arphic-uming fonts-arphic-ukai \
+                   libreoffice-writer-nogui chromium chromium-driver
 APT := $(shell [ "$$(id -u)" = 0 ] && echo apt-get || echo sudo apt-get)
 
 .PHONY: install system demo test bench samples clean

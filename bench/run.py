@@ -15,23 +15,41 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from pipeline.evaluate import Score
+import numpy as np
+
+from pipeline.evaluate import Score, same_value
 from pipeline.generate import generate_batch
+from pipeline.generate.scan import ScanOptions
 from pipeline.runner import Pipeline
 
 
 def bench(kind: str, n: int, seed: int, pipeline: Pipeline, work: Path) -> dict:
     folder = work / kind
     t = time.perf_counter()
-    reports = generate_batch(folder, 2 * n, seed, templates=("2021", "2019"), kind=kind)
+    options = ScanOptions.hard() if kind == "hard" else None
+    reports = generate_batch(folder, 2 * n, seed, templates=("2021", "2019"),
+                             kind="scan" if kind == "hard" else kind, scan_options=options)
     generated_s = time.perf_counter() - t
     score = Score()
     stages: dict[str, float] = defaultdict(float)
     per_page, per_report, pages_total = [], [], 0
+    reliability: list[tuple[float, bool]] = []
+    repairs: list[tuple[bool, bool]] = []  # (reading was right, repaired value is right)
+    unrepaired_misreads, clean_reports = 0, 0
     for report in reports:
         outcome = pipeline.process(report.pdf)
         data = outcome.report.to_json() if outcome.report else None
         score.add(data, report.truth)
+        if outcome.report:
+            for cid, cell in outcome.report.cells.items():
+                want = report.truth["cells"][cid]
+                if cell.recognised and cell.found:
+                    reliability.append((cell.confidence, same_value(cell.value, want)))
+                if cell.repaired:
+                    repairs.append((same_value(cell.ocr_value, want), same_value(cell.value, want)))
+                elif cell.checks_failed and not same_value(cell.value, want):
+                    unrepaired_misreads += 1
+            clean_reports += not any(c.needs_review for c in outcome.report.cells.values())
         if outcome.report:
             per_report.append(outcome.seconds)
             if outcome.pages:
@@ -42,7 +60,32 @@ def bench(kind: str, n: int, seed: int, pipeline: Pipeline, work: Path) -> dict:
         else:
             score.errors.append(f"{report.pdf.name}: {outcome.error}")
     return {"kind": kind, "score": score, "per_page": per_page, "per_report": per_report, "pages": pages_total,
-            "stages": stages, "generated_s": generated_s}
+            "stages": stages, "generated_s": generated_s, "reliability": reliability, "repairs": repairs,
+            "unrepaired_misreads": unrepaired_misreads, "clean_reports": clean_reports}
+
+
+BINS = [0.0, 0.5, 0.8, 0.9, 0.95, 0.99, 0.999, 1.0001]
+
+
+def show_reliability(pairs: list[tuple[float, bool]]):
+    """Confidence bins against observed accuracy, and the expected calibration error."""
+    if not pairs:
+        return
+    conf = np.array([p[0] for p in pairs])
+    right = np.array([p[1] for p in pairs], float)
+    print("reliability          bin            cells   mean conf   accuracy")
+    ece = 0.0
+    for lo, hi in zip(BINS[:-1], BINS[1:]):
+        sel = (conf >= lo) & (conf < hi)
+        if sel.any():
+            print(f"                     [{lo:.3f}, {min(hi, 1):.3f}) {sel.sum():7d}   {conf[sel].mean():.4f}      "
+                  f"{right[sel].mean():.4f}")
+            ece += sel.sum() / len(conf) * abs(conf[sel].mean() - right[sel].mean())
+    print(f"expected calibration error {ece:.4f} (recognised cells, {len(conf)})")
+    for c in (0.5, 0.8, 0.9, 0.95, 0.99):
+        sel = conf >= c
+        if sel.any():
+            print(f"  conf >= {c:<5} share right {right[sel].mean():.4f} ({sel.sum()} cells)")
 
 
 def show(result: dict):
@@ -70,6 +113,14 @@ def show(result: dict):
     unit, count = ("page", result["pages"]) if result["pages"] else ("report", len(result["per_report"]))
     print("per-stage share      " + "  ".join(f"{k} {v / total:.0%} ({v / count:.3f}s/{unit})"
                                           for k, v in result["stages"].items()))
+    print(f"reports needing no review {result['clean_reports']}/{s.reports}")
+    repairs = result["repairs"]
+    if repairs or result["unrepaired_misreads"]:
+        fixed = sum(1 for was, now in repairs if not was and now)
+        broke = sum(1 for was, now in repairs if was and not now)
+        print(f"auto-repair          {len(repairs)} repairs: {fixed} fixed a misreading, {broke} broke a right "
+              f"reading; {result['unrepaired_misreads']} wrong cells in failed checks left unrepaired")
+    show_reliability(result["reliability"])
     for line in s.errors[:15]:
         print("  wrong: " + line)
 
@@ -78,8 +129,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("-n", type=int, default=20, help="reports per template format and kind")
     parser.add_argument("--seed", type=int, default=None, help="default: a new one each run")
-    parser.add_argument("--kinds", default="digital,scan,docx,html",
-                        help="born-digital PDF, scan, Word .docx, HTML page")
+    parser.add_argument("--kinds", default="digital,scan,hard,docx,html",
+                        help="born-digital PDF, scan, hard scan, Word .docx, HTML page")
     args = parser.parse_args()
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(10_000, 10**6)
     print(f"bench seed {seed}: {args.n} reports per format (2021 and 2019) for each of: {args.kinds}")

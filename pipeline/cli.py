@@ -1,8 +1,10 @@
-"""reportocr: digitise annual reports (run), make synthetic ones (generate), score them (evaluate)."""
+"""reportocr: digitise annual reports (run), review flagged cells (review), make synthetic ones
+(generate), score them (evaluate)."""
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -12,6 +14,7 @@ from rich.table import Table as RichTable
 
 from . import export
 from .config import RunOptions
+from .review_report import write_report_images, write_review_html
 from .runner import Pipeline, expand_inputs, file_sha256
 
 
@@ -66,12 +69,16 @@ def cmd_run(args) -> int:
             rows.append((path.name, "error", "", "", outcome.error))
             continue
         report = outcome.report
-        export.write_report(out_dir, stem, export.report_json(report, sha or ""))
+        data = export.report_json(report, sha or "", path, options.dpi)
+        export.write_report(out_dir, stem, data)
+        write_report_images(out_dir, stem, data, options.review_threshold)
         flagged = sum(c.needs_review for c in report.cells.values())
         rows.append((path.name, report.template, str(outcome.pages), f"{flagged}/{len(report.cells)}",
                      f"{outcome.seconds:.1f}s"))
     if out_dir.exists():
-        export.write_cells_csv(out_dir, export.load_reports(out_dir))
+        reports = export.load_reports(out_dir)
+        export.write_cells_csv(out_dir, [data for _, data in reports])
+        write_review_html(out_dir, reports)
     _summary(rows, out_dir)
     return 1 if failures else 0
 
@@ -123,6 +130,18 @@ def cmd_evaluate(args) -> int:
     return 0
 
 
+def cmd_review(args) -> int:
+    from .review_app import serve
+
+    out_dir = Path(args.output)
+    if not out_dir.is_dir():
+        _error(out_dir, "no such output folder")
+        return 1
+    print(f"reviewing {out_dir} at http://{args.host}:{args.port}/ (Ctrl-C to stop)", file=sys.stderr)
+    serve(out_dir, args.host, args.port, args.db, args.reviewer)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="reportocr", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -142,6 +161,13 @@ def main(argv: list[str] | None = None) -> int:
     gen.add_argument("--kind", choices=["digital", "scan", "docx", "html"], default="digital",
                      help="born-digital PDF, degraded image-only scan, Word .docx or HTML page")
     gen.set_defaults(func=cmd_generate)
+    rv = sub.add_parser("review", help="review flagged cells of a finished batch in the browser")
+    rv.add_argument("output", help="the output folder of a run")
+    rv.add_argument("--host", default="127.0.0.1")
+    rv.add_argument("--port", type=int, default=8765)
+    rv.add_argument("--db", default=None, help="database URL (default: sqlite:///OUT/review.sqlite)")
+    rv.add_argument("--reviewer", default=os.environ.get("USER", ""), help="name recorded with each correction")
+    rv.set_defaults(func=cmd_review)
     ev = sub.add_parser("evaluate", help="score an output folder against *.truth.json files")
     ev.add_argument("output")
     ev.add_argument("truth")

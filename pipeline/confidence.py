@@ -49,9 +49,13 @@ class ConfidenceScorer:
             if not cell.found:
                 cell.confidence, cell.needs_review = 0.0, True
                 continue
-            raw = raw_score(cell, opt)
-            cell.confidence = self.calibration(raw) if self.calibration and cell.recognised else raw
+            cell.confidence = self._calibrated(cell, raw_score(cell, opt))
+            if cell.check_factor < 1.0:  # what a correction elsewhere that fixes the check restores
+                cell.confidence_unchecked = self._calibrated(cell, raw_score(cell, opt) / cell.check_factor)
             cell.needs_review = cell.confidence < opt.review_threshold
             if cell.repaired and opt.repaired_review != "auto":
                 cell.needs_review = opt.repaired_review == "always"
         return cells
+
+    def _calibrated(self, cell: CellResult, raw: float) -> float:
+        return self.calibration(min(1.0, raw)) if self.calibration and cell.recognised else min(1.0, raw)

@@ -25,9 +25,11 @@ def write_atomic(path: Path, text: str):
         raise
 
 
-def report_json(report: Report, sha256: str) -> dict:
+def report_json(report: Report, sha256: str, source_path: Path, dpi: int) -> dict:
     data = report.to_json()
     data["sha256"] = sha256  # of the input file: a re-run skips a file already done
+    data["source_path"] = str(source_path.resolve())  # for the reviewer's image crops
+    data["dpi"] = dpi  # bboxes are in pixels of the pages rasterised at this resolution
     return data
 
 
@@ -37,17 +39,16 @@ def write_report(out_dir: Path, stem: str, data: dict) -> Path:
     return path
 
 
-def load_reports(out_dir: Path) -> list[dict]:
+def load_reports(out_dir: Path) -> list[tuple[str, dict]]:
+    """(stem, data) of every report JSON in OUT."""
     reports = []
     for path in sorted(out_dir.glob("*.json")):
-        if path.name == "manifest.json":
-            continue
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, json.JSONDecodeError):
             continue
         if isinstance(data, dict) and "cells" in data:
-            reports.append(data)
+            reports.append((path.stem, data))
     return reports
 
 

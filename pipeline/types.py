@@ -78,6 +78,7 @@ class CellResult:
     ocr_value: float | int | None = None  # the reading before an auto-repair
     repaired: bool = False
     alternatives: list[float | int] = field(default_factory=list)  # other plausible readings
+    confidence_unchecked: float | None = None  # the confidence had no check failed
 
     def to_json(self) -> dict:
         out = {"value": self.value, "text": self.text, "confidence": round(self.confidence, 4),
@@ -88,6 +89,8 @@ class CellResult:
         if self.repaired:
             out["repaired"] = True
             out["ocr_value"] = self.ocr_value
+        if self.confidence_unchecked is not None:
+            out["confidence_unchecked"] = round(self.confidence_unchecked, 4)
         return out
 
 

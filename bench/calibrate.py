@@ -1,0 +1,85 @@
+"""Fit the confidence calibration (models/calibration.json) on generated scans.
+
+Generates office-quality and hard scans with their own seeds (never the bench's), reads them
+with calibration off, and fits an isotonic (monotone) map from each recognised cell's raw
+score to whether it was right, by pool-adjacent-violators.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from pipeline.config import RunOptions
+from pipeline.evaluate import same_value
+from pipeline.generate import generate_batch
+from pipeline.generate.scan import ScanOptions
+from pipeline.runner import Pipeline
+
+OUT = Path(__file__).resolve().parent.parent / "models" / "calibration.json"
+
+
+def isotonic(x: np.ndarray, y: np.ndarray) -> tuple[list[float], list[float]]:
+    """Pool adjacent violators: a non-decreasing fit of y on x, as (raw, calibrated) knots."""
+    order = np.argsort(x)
+    x, y = x[order], y[order].astype(float)
+    blocks = [[xi, yi, 1.0] for xi, yi in zip(x, y)]  # sum x, sum y, weight
+    merged: list[list[float]] = []
+    for b in blocks:
+        merged.append(b)
+        while len(merged) > 1 and merged[-2][1] / merged[-2][2] > merged[-1][1] / merged[-1][2]:
+            last = merged.pop()
+            merged[-1] = [merged[-1][0] + last[0], merged[-1][1] + last[1], merged[-1][2] + last[2]]
+    raw = [b[0] / b[2] for b in merged]
+    calibrated = [b[1] / b[2] for b in merged]
+    # a run of equal values needs only its ends as knots
+    keep = [i for i in range(len(raw)) if i in (0, len(raw) - 1)
+            or calibrated[i] != calibrated[i - 1] or calibrated[i] != calibrated[i + 1]]
+    return [0.0, *(raw[i] for i in keep), 1.0], [0.0, *(calibrated[i] for i in keep), calibrated[-1]]
+
+
+def collect(pipeline: Pipeline, reports) -> tuple[list[float], list[int]]:
+    raw, right = [], []
+    for report in reports:
+        outcome = pipeline.process(report.pdf)
+        if not outcome.report:
+            continue
+        for cid, cell in outcome.report.cells.items():
+            if cell.recognised and cell.found:
+                raw.append(cell.confidence)
+                right.append(int(same_value(cell.value, report.truth["cells"][cid])))
+    return raw, right
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("-n", type=int, default=12, help="reports per kind (office, hard)")
+    parser.add_argument("--seed", type=int, default=424242)
+    args = parser.parse_args()
+    pipeline = Pipeline(RunOptions(calibrate=False))
+    raw, right = [], []
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, options in (("office", None), ("hard", ScanOptions.hard())):
+            reports = generate_batch(Path(tmp) / name, args.n, args.seed, kind="scan", scan_options=options)
+            r, k = collect(pipeline, reports)
+            raw += r
+            right += k
+    knots_raw, knots_cal = isotonic(np.array(raw), np.array(right))
+    OUT.write_text(json.dumps({
+        "method": "isotonic regression (pool adjacent violators) of right/wrong on the raw score",
+        "fitted_on": f"{len(raw)} recognised cells of {2 * args.n} generated scans ({args.n} office-quality, "
+                     f"{args.n} hard), seed {args.seed}, {len(raw) - sum(right)} wrong",
+        "fitted": datetime.date.today().isoformat(),
+        "command": f"python bench/calibrate.py -n {args.n} --seed {args.seed}",
+        "raw": [round(v, 6) for v in knots_raw],
+        "calibrated": [round(v, 6) for v in knots_cal],
+    }, indent=1), encoding="utf-8")
+    print(f"wrote {OUT}: {len(knots_raw)} knots from {len(raw)} cells, {len(raw) - sum(right)} wrong")
+
+
+if __name__ == "__main__":
+    main()
