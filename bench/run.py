@@ -86,6 +86,11 @@ def show_reliability(pairs: list[tuple[float, bool]]):
         sel = conf >= c
         if sel.any():
             print(f"  conf >= {c:<5} share right {right[sel].mean():.4f} ({sel.sum()} cells)")
+    wrong = right == 0
+    for t in (0.85, 0.95, 0.99, 0.995):  # what other review thresholds would give
+        flagged = conf < t
+        recall = (flagged & wrong).sum() / max(1, wrong.sum())
+        print(f"  threshold {t:<5} would flag {flagged.mean():.2%} of recognised cells, recall {recall:.2%}")
 
 
 def show(result: dict):
