@@ -26,9 +26,16 @@ from pipeline.runner import Pipeline
 def bench(kind: str, n: int, seed: int, pipeline: Pipeline, work: Path) -> dict:
     folder = work / kind
     t = time.perf_counter()
-    options = ScanOptions.hard() if kind == "hard" else None
-    reports = generate_batch(folder, 2 * n, seed, templates=("2021", "2019"),
-                             kind="scan" if kind == "hard" else kind, scan_options=options)
+    if kind == "mixed":  # office scans with every fourth report a hard one
+        reports = []
+        for i in range(4):
+            sub = 2 * n // 4 + (i < (2 * n) % 4)
+            reports += generate_batch(folder / str(i), sub, seed + i, kind="scan",
+                                      scan_options=ScanOptions.hard() if i == 3 else None)
+    else:
+        options = ScanOptions.hard() if kind == "hard" else None
+        reports = generate_batch(folder, 2 * n, seed, templates=("2021", "2019"),
+                                 kind="scan" if kind == "hard" else kind, scan_options=options)
     generated_s = time.perf_counter() - t
     score = Score()
     stages: dict[str, float] = defaultdict(float)
@@ -134,8 +141,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("-n", type=int, default=20, help="reports per template format and kind")
     parser.add_argument("--seed", type=int, default=None, help="default: a new one each run")
-    parser.add_argument("--kinds", default="digital,scan,hard,docx,html",
-                        help="born-digital PDF, scan, hard scan, Word .docx, HTML page")
+    parser.add_argument("--kinds", default="digital,scan,hard,mixed,docx,html",
+                        help="born-digital PDF, scan, hard scan, mixed (1 in 4 hard), Word .docx, HTML page")
     args = parser.parse_args()
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(10_000, 10**6)
     print(f"bench seed {seed}: {args.n} reports per format (2021 and 2019) for each of: {args.kinds}")

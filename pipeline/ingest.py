@@ -127,10 +127,13 @@ def drop_red(rgb: np.ndarray) -> np.ndarray:
     colour leaves a dark fringe along red strokes, so reddish pixels take the paper's local
     tone as well (black digits and rulings under a seal are dark in red light and stay)."""
     red = np.ascontiguousarray(rgb[..., 0])
-    others = np.maximum(rgb[..., 1], rgb[..., 2]).astype(np.int16)
+    redness = red.astype(np.float32) - np.maximum(rgb[..., 1], rgb[..., 2]).astype(np.float32)
+    # JPEG keeps colour at half resolution: judge redness over a pixel's neighbourhood, so thin
+    # red strokes whose colour bled out are caught too
+    redness = cv2.GaussianBlur(redness, (0, 0), 1.5)
     # reddish, and lighter than ink: black ink under a red stroke is dark in red light too
     ink_level, _ = cv2.threshold(red, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-    reddish = (red.astype(np.int16) - others > 15) & (red > ink_level)
+    reddish = (redness > 12) & (red > ink_level)
     if not reddish.any():
         return red
     paper = cv2.medianBlur(red, 21)
