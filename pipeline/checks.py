@@ -7,13 +7,15 @@ confidence lowered, so a person looks at the ink. For the
 latter, each recognised cell in a failed check offers its plausible other readings (the
 recogniser's runner-up characters, and the confusions OCR is known for: 0/8/6/9, 1/7, 3/8,
 a dropped or doubled digit, a lost decimal point). When exactly one change of one cell makes
-every identity hold, it is proposed as the value, the reading kept as `ocr_value`.
+every identity hold, it is proposed as the value, the reading kept as `ocr_value`. A reading that
+is no number at all is solved from the identities it is the one unknown of, when its digits
+agree.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .reconstruct import parse_value
+from .reconstruct import DIGIT_LOOKALIKES, parse_value
 from .templates import Template, failed_identities
 from .types import CellResult
 
@@ -21,6 +23,14 @@ CONFUSIONS = {"0": "869", "8": "0369", "6": "085", "9": "08", "1": "74", "7": "1
               "2": "7"}
 MIN_OPTION_P = 0.01  # a runner-up class this likely is a plausible reading
 CONFUSION_P = 0.02  # the prior plausibility of a known confusion
+UNREADABLE_SOLVED_P = 0.5  # the reading of an unreadable cell that the identities single out
+
+
+def _digit_readings(text: str) -> set[int]:
+    """The numbers an unreadable reading could hold: every run of its digits (look-alikes
+    such as O/0 included), e.g. 'QORANG1' → {0, 1, 01}."""
+    digits = "".join(ch for ch in text.translate(DIGIT_LOOKALIKES) if ch.isdigit())
+    return {int(digits[i:j]) for i in range(len(digits)) for j in range(i + 1, min(len(digits), i + 6) + 1)}
 
 
 @dataclass
@@ -69,6 +79,8 @@ class ArithmeticChecks:
         """Marks cells in failed checks, repairs a unique misreading; returns the checks the
         document itself breaks (inconsistencies)."""
         values = {cid: c.value for cid, c in cells.items() if c.found and c.parse_ok}
+        if self.options.repair:
+            self._solve_unreadable(template, cells, values)
         failed = failed_identities(template, values)
         if not failed:
             return []
@@ -96,6 +108,37 @@ class ArithmeticChecks:
                 if c.recognised:  # a person can look at the ink; a document's text is what it is
                     c.check_factor *= self.options.failure_factor
         return inconsistencies
+
+    def _solve_unreadable(self, template: Template, cells: dict[str, CellResult], values: dict):
+        """A recognised cell whose reading is no number (ink of a seal over a digit, say) is
+        the one unknown of an identity whose other cells are known: the value that makes it hold
+        is proposed when the digits in the reading contain it, and every identity then holds."""
+        unknown = {cid for cid, c in cells.items() if c.found and c.recognised and not c.parse_ok}
+        proposed: dict[str, float | int] = {}
+        progress = True
+        while progress and unknown:
+            progress = False
+            for ident in template.identities:
+                members = (*ident.lhs, *ident.rhs)
+                open_ = [cid for cid in members if cid in unknown and cid not in proposed]
+                if len(open_) != 1 or any(cid not in values and cid not in proposed and cid != open_[0]
+                                          for cid in members):
+                    continue
+                cid = open_[0]
+                known = {**values, **proposed}
+                side = 1 if cid in ident.lhs else -1
+                residual = sum(known[c] or 0 for c in ident.rhs if c != cid) - \
+                    sum(known[c] or 0 for c in ident.lhs if c != cid)
+                value = residual * side
+                if value >= 0 and float(value).is_integer() and int(value) in _digit_readings(cells[cid].text or ""):
+                    proposed[cid] = int(value)
+                    progress = True
+        if proposed and not failed_identities(template, {**values, **proposed}):
+            for cid, value in proposed.items():
+                cell = cells[cid]
+                cell.ocr_value, cell.value, cell.repaired, cell.parse_ok = None, value, True, True
+                cell.ocr_score = UNREADABLE_SOLVED_P
+                values[cid] = value
 
     def _trusted(self, cell: CellResult) -> bool:
         """Read exactly, or recognised with confidence and not repaired."""

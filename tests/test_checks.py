@@ -81,3 +81,19 @@ def test_candidate_readings_cover_known_confusions():
     assert alts[70] == 0.05
     exact = CellResult(value=10, text="10", confidence=0, needs_review=False, page=None, bbox=None)
     assert candidate_readings(exact, decimal=False, signed=False) == {}
+
+
+def test_an_unreadable_cell_is_solved_from_the_identity_it_is_the_one_unknown_of():
+    values = _busy_values(30)
+    cells = _cells(values)
+    cid = "t4/review/total"
+    values_total = values[cid]
+    cell = cells[cid]
+    cell.value, cell.text, cell.parse_ok, cell.ocr_score = None, f"GO{values_total}NG", False, 0.01
+    assert ArithmeticChecks(OPTIONS)(T21, cells) == []
+    assert cell.repaired and cell.value == values_total and cell.parse_ok
+    # a reading whose digits do not contain the value is left alone
+    cells = _cells(values)
+    cells[cid].value, cells[cid].text, cells[cid].parse_ok = None, "GONG", False
+    ArithmeticChecks(OPTIONS)(T21, cells)
+    assert not cells[cid].repaired and cells[cid].value is None
