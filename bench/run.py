@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from pipeline.config import RunOptions
 from pipeline.evaluate import Score, same_value
 from pipeline.generate import generate_batch
 from pipeline.generate.scan import ScanOptions
@@ -141,13 +142,18 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("-n", type=int, default=20, help="reports per template format and kind")
     parser.add_argument("--seed", type=int, default=None, help="default: a new one each run")
+    parser.add_argument("--threshold", type=float, default=None, help="review threshold (default from configs/)")
     parser.add_argument("--kinds", default="digital,scan,hard,mixed,docx,html",
                         help="born-digital PDF, scan, hard scan, mixed (1 in 4 hard), Word .docx, HTML page")
     args = parser.parse_args()
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(10_000, 10**6)
-    print(f"bench seed {seed}: {args.n} reports per format (2021 and 2019) for each of: {args.kinds}")
+    print(f"bench seed {seed}: {args.n} reports per format (2021 and 2019) for each of: {args.kinds}; "
+          f"review threshold {args.threshold or RunOptions().review_threshold}")
     t = time.perf_counter()
-    pipeline = Pipeline()
+    options = RunOptions()
+    if args.threshold is not None:
+        options.review_threshold = args.threshold
+    pipeline = Pipeline(options)
     print(f"models loaded in {time.perf_counter() - t:.1f}s")
     with tempfile.TemporaryDirectory() as tmp:
         for kind in args.kinds.split(","):

@@ -89,14 +89,16 @@ class ArithmeticChecks:
         for cid, alts in alternatives.items():
             cells[cid].alternatives = [v for v, _ in sorted(alts.items(), key=lambda kv: -kv[1])[:3]]
         if self.options.repair:
-            fixes = [(cid, value, p) for cid, alts in alternatives.items() for value, p in alts.items()
+            fixes = [((cid, value, p),) for cid, alts in alternatives.items() for value, p in alts.items()
                      if not failed_identities(template, {**values, cid: value})]
+            if not fixes:
+                fixes = self._pair_fixes(template, cells, values, failed, alternatives)
             if len(fixes) == 1:
-                cid, value, p = fixes[0]
-                cell = cells[cid]
-                cell.ocr_value, cell.value, cell.repaired = cell.value, value, True
-                cell.ocr_score = p
-                values[cid] = value
+                for cid, value, p in fixes[0]:
+                    cell = cells[cid]
+                    cell.ocr_value, cell.value, cell.repaired, cell.parse_ok = cell.value, value, True, True
+                    cell.ocr_score = p
+                    values[cid] = value
                 failed = failed_identities(template, values)
         inconsistencies = []
         for ident in failed:
@@ -108,6 +110,33 @@ class ArithmeticChecks:
                 if c.recognised:  # a person can look at the ink; a document's text is what it is
                     c.check_factor *= self.options.failure_factor
         return inconsistencies
+
+    def _pair_fixes(self, template: Template, cells: dict[str, CellResult], values: dict, failed: list,
+                    alternatives: dict) -> list[tuple]:
+        """When no single change fits: the changes of two cells (each among its plausible
+        readings; an unreadable cell's from its digits) that make every identity hold. Only
+        pairs that touch every failed identity are tried."""
+        unreadable = {cid: {v: UNREADABLE_SOLVED_P for v in _digit_readings(c.text or "")}
+                      for cid, c in cells.items() if c.found and c.recognised and not c.parse_ok}
+        if len(unreadable) > 2:
+            return []
+        options = {**{cid: dict(sorted(a.items(), key=lambda kv: -kv[1])[:8]) for cid, a in alternatives.items()},
+                   **{cid: dict(list(a.items())[:12]) for cid, a in unreadable.items()}}
+        members = {ident.name: set(ident.lhs) | set(ident.rhs) for ident in template.identities}
+        failed_sets = [members[ident.name] for ident in failed]
+        suspects = sorted(c for c in options if options[c])
+        fixes = []
+        for i, a in enumerate(suspects):
+            for b in suspects[i + 1:]:
+                if not all(a in m or b in m for m in failed_sets) or not set(unreadable) <= {a, b}:
+                    continue
+                for va, pa in options[a].items():
+                    for vb, pb in options[b].items():
+                        if not failed_identities(template, {**values, a: va, b: vb}):
+                            fixes.append(((a, va, pa), (b, vb, pb)))
+                            if len(fixes) > 1:
+                                return fixes
+        return fixes
 
     def _solve_unreadable(self, template: Template, cells: dict[str, CellResult], values: dict):
         """A recognised cell whose reading is no number (ink of a seal over a digit, say) is

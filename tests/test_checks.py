@@ -97,3 +97,18 @@ def test_an_unreadable_cell_is_solved_from_the_identity_it_is_the_one_unknown_of
     cells[cid].value, cells[cid].text, cells[cid].parse_ok = None, "GONG", False
     ArithmeticChecks(OPTIONS)(T21, cells)
     assert not cells[cid].repaired and cells[cid].value is None
+
+
+def test_two_misread_cells_are_repaired_together_when_only_one_pair_fits():
+    values = _busy_values(40)
+    cells = _cells(values)
+    for cid in ("t3/new/natural_person", "t3/carried_in/natural_person"):
+        right = values[cid] or 0
+        wrong = right + 1 if str(right)[-1] != "9" else right - 1
+        cell = cells[cid]
+        cell.value, cell.text, cell.ocr_score = wrong, str(wrong), 0.6
+        cell.options = [[(ch, 0.99)] for ch in str(wrong)[:-1]] + [[(str(wrong)[-1], 0.6), (str(right)[-1], 0.3)]]
+    ArithmeticChecks(OPTIONS)(T21, cells)
+    for cid in ("t3/new/natural_person", "t3/carried_in/natural_person"):
+        assert cells[cid].repaired and cells[cid].value == values[cid]
+    assert not any(c.checks_failed for c in cells.values())
