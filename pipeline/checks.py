@@ -29,7 +29,7 @@ UNREADABLE_SOLVED_P = 0.5  # the reading of an unreadable cell that the identiti
 def _digit_readings(text: str) -> set[int]:
     """The numbers an unreadable reading could hold: every run of its digits (look-alikes
     such as O/0 included), e.g. 'QORANG1' → {0, 1, 01}."""
-    digits = "".join(ch for ch in text.translate(DIGIT_LOOKALIKES) if ch.isdigit())
+    digits = "".join(ch for ch in text.translate(DIGIT_LOOKALIKES) if ch in "0123456789")  # not ①, ²
     return {int(digits[i:j]) for i in range(len(digits)) for j in range(i + 1, min(len(digits), i + 6) + 1)}
 
 
@@ -58,7 +58,7 @@ def candidate_readings(cell: CellResult, decimal: bool, signed: bool) -> dict[fl
     for i, ch in enumerate(text):
         for other in CONFUSIONS.get(ch, ""):
             add(text[:i] + other + text[i + 1:], CONFUSION_P)
-        if ch.isdigit():
+        if ch in "0123456789":
             add(text[:i] + text[i + 1:], CONFUSION_P)  # a doubled digit
             add(text[:i] + ch + text[i:], CONFUSION_P)  # a dropped digit
         if decimal and 0 < i:

@@ -112,3 +112,10 @@ def test_two_misread_cells_are_repaired_together_when_only_one_pair_fits():
     for cid in ("t3/new/natural_person", "t3/carried_in/natural_person"):
         assert cells[cid].repaired and cells[cid].value == values[cid]
     assert not any(c.checks_failed for c in cells.values())
+
+
+def test_digit_like_symbols_in_an_unreadable_reading_are_not_digits():
+    from pipeline.checks import _digit_readings
+
+    assert _digit_readings("2①") == {2}  # a regression: int("2①") crashed a report
+    assert _digit_readings("QORANG1") == {0, 1}
