@@ -41,8 +41,13 @@ def labels(template_id: str, cell_id: str) -> tuple[str, str]:
     return "".join((*row.parent[:1], row.labels[0])), spec.columns[column][0]
 
 
+def _found(cell: dict) -> bool:
+    """Whether the cell was found on the page (a cell not found has no value and confidence 0)."""
+    return bool(cell.get("corrected")) or not (cell["value"] is None and cell["confidence"] == 0)
+
+
 def reason(cell: dict) -> str:
-    if cell["page"] is None and cell["value"] is None and cell["confidence"] == 0:
+    if not _found(cell):
         return "cell not found"
     parts = []
     if cell.get("checks_failed"):
@@ -119,8 +124,7 @@ class ReviewStore:
         confidence it had without them, and its flag clears if that is enough."""
         template = load_templates()[data["template"]]
         cells = data["cells"]
-        values = {cid: c["value"] for cid, c in cells.items() if c["page"] is not None or c["value"] is not None
-                  or c.get("corrected")}
+        values = {cid: c["value"] for cid, c in cells.items() if _found(c)}
         failed = {ident.name for ident in failed_identities(template, values)}
         threshold = _threshold()
         for cell in cells.values():

@@ -138,7 +138,7 @@ def expand_inputs(inputs: Iterable[str]) -> tuple[list[Path], list[tuple[Path, s
         if path.is_dir():
             found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in INPUT_SUFFIXES)
             if not found:
-                missing.append((path, "directory holds no PDF or image files"))
+                missing.append((path, "directory holds no report files (PDF, image, Word, HTML or text)"))
             files.extend(found)
         elif path.exists():
             files.append(path)
