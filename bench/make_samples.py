@@ -31,6 +31,14 @@ def main():
     truth = json.loads((SAMPLES / "scan_2021.truth.json").read_text(encoding="utf-8"))
     truth["source"] = "scan_2021.tiff"
     (SAMPLES / "scan_2021.truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1), encoding="utf-8")
+    # born-digital forms: a Word document and a web page, and one real report's text extraction
+    generate_report(SAMPLES / "word_2019.docx", "2019", seed=104)
+    generate_report(SAMPLES / "web_2021.html", "2021", seed=105)
+    seeds = Path(__file__).resolve().parent.parent / "tests" / "data" / "seeds"
+    shutil.copyfile(seeds / "003_752a671dabfd990e.txt", SAMPLES / "real_003.txt")
+    truth = json.loads((seeds / "003_752a671dabfd990e.truth.json").read_text(encoding="utf-8"))
+    truth["source"] = "real_003.txt"
+    (SAMPLES / "real_003.truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1), encoding="utf-8")
     for p in sorted(SAMPLES.iterdir()):
         print(p.name, p.stat().st_size)
 

@@ -102,6 +102,8 @@ def _summary(rows, out_dir: Path, shown: int = 15):
     console.print(table)
     console.print(f"{len(done)} digitised, {skipped} done before, {len(errors)} failed; "
                   f"{flagged}/{cells} cells flagged for review")
+    console.print(f"results: {out_dir}/*.json, {out_dir}/cells.csv; review: open {out_dir}/review.html "
+                  f"or run `reportocr review {out_dir}`", highlight=False)
 
 
 def cmd_generate(args) -> int:
