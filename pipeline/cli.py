@@ -14,7 +14,8 @@ from rich.table import Table as RichTable
 
 from . import export
 from .config import RunOptions
-from .review_report import write_report_images, write_review_html
+from .batch_export import write_batch_exports
+from .review_report import write_report_images
 from .runner import Pipeline, expand_inputs, file_sha256
 
 
@@ -76,9 +77,7 @@ def cmd_run(args) -> int:
         rows.append((path.name, report.template, str(outcome.pages), f"{flagged}/{len(report.cells)}",
                      f"{outcome.seconds:.1f}s"))
     if out_dir.exists():
-        reports = export.load_reports(out_dir)
-        export.write_cells_csv(out_dir, [data for _, data in reports])
-        write_review_html(out_dir, reports)
+        write_batch_exports(out_dir)
     _summary(rows, out_dir)
     return 1 if failures else 0
 
@@ -102,7 +101,8 @@ def _summary(rows, out_dir: Path, shown: int = 15):
     console.print(table)
     console.print(f"{len(done)} digitised, {skipped} done before, {len(errors)} failed; "
                   f"{flagged}/{cells} cells flagged for review")
-    console.print(f"results: {out_dir}/*.json, {out_dir}/cells.csv; review: open {out_dir}/review.html "
+    console.print(f"results: {out_dir}/*.json, cells.csv, reports.csv, reports.xlsx, review.sqlite; review: "
+                  f"open {out_dir}/review.html "
                   f"or run `reportocr review {out_dir}`", highlight=False)
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from . import export
+from .config import RunOptions
 from .reconstruct import parse_value
 from .templates import failed_identities, load_templates
 
@@ -112,11 +113,9 @@ class ReviewStore:
         cell.update(value=new, confidence=1.0, needs_review=False, corrected=True, reviewer=reviewer)
         self._recheck(data)
         export.write_report(self.out_dir, stem, data)
-        reports = export.load_reports(self.out_dir)
-        export.write_cells_csv(self.out_dir, [data for _, data in reports])
-        from .review_report import write_review_html
+        from .batch_export import write_batch_exports
 
-        write_review_html(self.out_dir, reports)
+        write_batch_exports(self.out_dir, self.engine.url.render_as_string(hide_password=False))
         return cell
 
     def _recheck(self, data: dict):
@@ -126,7 +125,7 @@ class ReviewStore:
         cells = data["cells"]
         values = {cid: c["value"] for cid, c in cells.items() if _found(c)}
         failed = {ident.name for ident in failed_identities(template, values)}
-        threshold = _threshold()
+        threshold = RunOptions().review_threshold
         for cell in cells.values():
             if not cell.get("checks_failed"):
                 continue
@@ -165,9 +164,3 @@ class ReviewStore:
     def history(self) -> list[dict]:
         with self.engine.connect() as conn:
             return [dict(row._mapping) for row in conn.execute(sa.select(CORRECTIONS).order_by(CORRECTIONS.c.id))]
-
-
-def _threshold() -> float:
-    from .config import RunOptions
-
-    return RunOptions().review_threshold

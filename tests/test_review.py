@@ -182,3 +182,30 @@ def test_static_review_report_escapes_ocr_text(batch):
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     page = write_review_html(batch, export.load_reports(batch)).read_text(encoding="utf-8")
     assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)" in page
+
+
+def test_wide_exports_and_database_reflect_a_correction(batch):
+    from openpyxl import load_workbook
+
+    from pipeline.batch_export import cell_columns
+
+    path, data = _report(batch)
+    cid = next(c for c, cell in data["cells"].items() if cell["needs_review"])
+    ReviewStore(batch).correct(path.stem, cid, "777", reviewer="zhao")
+    with (batch / "reports.csv").open(encoding="utf-8-sig") as f:
+        ids, label_row, row = list(csv.reader(f))
+    assert row[ids.index(cid)] == "777" and "/" in label_row[ids.index(cid)]
+    assert ids[6:] == [c for c, _ in cell_columns()] and len(ids) == 6 + 200 + 198 - 172  # 172 ids are in both formats
+    ws = load_workbook(batch / "reports.xlsx").active
+    col = ids.index(cid) + 1
+    assert ws.cell(row=3, column=col).value == 777
+    assert ws.cell(row=3, column=col).fill.fgColor.rgb in (None, "00000000")  # corrected: no longer flagged
+    flagged = next(c for c, cell in json.loads(path.read_text(encoding="utf-8"))["cells"].items()
+                   if cell["needs_review"])
+    assert ws.cell(row=3, column=ids.index(flagged) + 1).fill.fgColor.rgb.endswith("FFE699")
+    engine = sa.create_engine(f"sqlite:///{batch / 'review.sqlite'}")
+    with engine.connect() as conn:
+        value, needs_review = conn.execute(sa.text("select value, needs_review from cells where cell_id = :c"),
+                                           {"c": cid}).one()
+        assert (value, needs_review) == (777, 0)
+        assert conn.execute(sa.text("select count(*) from reports")).scalar() == 1
