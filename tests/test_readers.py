@@ -164,3 +164,15 @@ def test_an_oddly_laid_out_born_digital_row_is_flagged_not_trusted(tmp_path):
     new = {k: c for k, c in cells.items() if k.startswith("t3/new/")}
     assert all(c["needs_review"] for c in new.values())
     assert not any(c["needs_review"] for k, c in cells.items() if k.startswith("t3/carried_in/"))
+
+
+def test_python_api_gives_the_same_records_and_goes_past_bad_files(tmp_path):
+    from pipeline import digitise
+
+    bad = tmp_path / "empty.pdf"
+    bad.write_bytes(b"")
+    records = list(digitise([SEEDS / "004_4d0d487dab0ad5cb.txt", bad, tmp_path / "nowhere.pdf"]))
+    assert [r.get("error") for r in records] == ["no such file or directory", None, "empty file"]
+    good = records[1]
+    assert_valid_output(good)
+    assert good["cells"]["t2/art20_9.gov_procurement/amount"]["value"] == 646902.82
