@@ -251,14 +251,12 @@ class CellReader:
                 cell.text = cell.numeric_text = "".join(text_lines(inside))
                 cell.char_probs = cell.numeric_probs = [1.0] * len(cell.text)
                 cell.numeric_options = [[(ch, 1.0)] for ch in cell.text]
-                cell.has_ink = bool(cell.text)
             if page.number == 1:
                 page.title_lines = self._title_from_words(page)
             return page
         jobs: list[tuple[Cell | None, np.ndarray]] = []
         for cell in cells:
             crops = line_crops(clean, cell.bbox, page.dpi)
-            cell.has_ink = bool(crops)
             jobs.extend((cell, crop) for crop in crops)
         if page.number == 1:
             # from the page itself: the line eraser takes a large title's long vertical strokes

@@ -40,7 +40,6 @@ class Cell:
     numeric_text: str = ""  # the same ink read as a number (see ocr.Recognition)
     numeric_probs: list[float] = field(default_factory=list)
     numeric_options: list[list[tuple[str, float]]] = field(default_factory=list)  # see ocr.Recognition
-    has_ink: bool = True
 
 
 @dataclass

@@ -46,6 +46,5 @@ def grid_table(cells: list[GridCell], geometry: str = "grid") -> Table | None:
         table.cells.append(Cell(row=g.row, col=g.col, row_span=g.row_span, col_span=g.col_span,
                                 bbox=(float(g.col), float(g.row), float(g.col + g.col_span), float(g.row + g.row_span)),
                                 text=text, char_probs=[1.0] * len(text), numeric_text=text,
-                                numeric_probs=[1.0] * len(text), numeric_options=[[(ch, 1.0)] for ch in text],
-                                has_ink=bool(text)))
+                                numeric_probs=[1.0] * len(text), numeric_options=[[(ch, 1.0)] for ch in text]))
     return table
