@@ -132,29 +132,6 @@ class PPOCRRecognizer(TextRecognizer):
         return "".join(text), char_probs, steps
 
 
-class PPOCRDetector:
-    """PP-OCRv6 small text detection (through rapidocr, which ships the weights), used where
-    text is not in a table cell: the title lines on the first page."""
-
-    name = "PP-OCRv6_det_small (rapidocr, onnxruntime)"
-
-    def __init__(self, scale: float = 1.0):
-        from rapidocr import RapidOCR
-
-        self.engine = RapidOCR(params={"Global.use_cls": False, "Global.log_level": "error"})
-        self.scale = scale  # below 1 it is faster but clips the first character of a title
-
-    def detect(self, grey: np.ndarray) -> list[tuple[int, int, int, int]]:
-        """Axis-aligned boxes of text lines, top to bottom."""
-        small = cv2.resize(grey, None, fx=self.scale, fy=self.scale, interpolation=cv2.INTER_AREA)
-        out = self.engine(cv2.cvtColor(small, cv2.COLOR_GRAY2BGR), use_det=True, use_cls=False, use_rec=False)
-        boxes = []
-        for quad in (out.boxes if out.boxes is not None else []):
-            xs, ys = quad[:, 0] / self.scale, quad[:, 1] / self.scale
-            boxes.append((int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1))
-        return sorted(boxes, key=lambda b: (b[1], b[0]))
-
-
 def split_lines(ink: np.ndarray, min_gap: int) -> list[tuple[int, int]]:
     """Row ranges of the text lines in a binary crop (ink = 255)."""
     rows = np.flatnonzero(ink.max(axis=1) > 0)
@@ -234,44 +211,47 @@ def _inside(word: Word, box) -> bool:
     return box[0] <= cx <= box[2] and box[1] <= cy <= box[3]
 
 
-class CellReader:
-    """Fills each cell's text: exact words from a text layer, else recognition of its lines.
-    On page 1 it also reads the lines above the first table, where the title is."""
+@dataclass
+class LineJob:
+    """One text line to recognise: its crop, and the cell its text goes to (None: a title line)."""
+    image: np.ndarray
+    cell: Cell | None
 
-    def __init__(self, recognizer: TextRecognizer, detector: PPOCRDetector | None = None, title_lines: int = 4):
-        self.recognizer = recognizer
-        self.detector = detector or PPOCRDetector()
+
+def add_reading(cell: Cell, rec: Recognition):
+    """A cell's lines are read one by one; its text and probabilities are their concatenation."""
+    cell.text += rec.text
+    cell.char_probs += rec.char_probs
+    cell.numeric_text += rec.numeric_text
+    cell.numeric_probs += rec.numeric_probs
+    cell.numeric_options += rec.numeric_options
+
+
+class CellReader:
+    """Where each cell's text comes from: exact words of a text layer, or the line crops to
+    recognise (image work, kept apart from the model so that recognition can batch the lines of
+    many pages and documents). On page 1 it also takes the lines above the first table: the title."""
+
+    def __init__(self, title_lines: int = 4):
         self.title_lines = title_lines
 
-    def __call__(self, page: Page, clean: np.ndarray | None) -> Page:
-        cells = [cell for table in page.tables for cell in table.cells]
-        if page.words is not None:
-            for cell in cells:
-                inside = [w for w in page.words if _inside(w, cell.bbox)]
-                cell.text = cell.numeric_text = "".join(text_lines(inside))
-                cell.char_probs = cell.numeric_probs = [1.0] * len(cell.text)
-                cell.numeric_options = [[(ch, 1.0)] for ch in cell.text]
-            if page.number == 1:
-                page.title_lines = self._title_from_words(page)
-            return page
-        jobs: list[tuple[Cell | None, np.ndarray]] = []
-        for cell in cells:
-            crops = line_crops(clean, cell.bbox, page.dpi)
-            jobs.extend((cell, crop) for crop in crops)
+    def read_text_layer(self, page: Page):
+        for cell in (cell for table in page.tables for cell in table.cells):
+            inside = [w for w in page.words or [] if _inside(w, cell.bbox)]
+            cell.text = cell.numeric_text = "".join(text_lines(inside))
+            cell.char_probs = cell.numeric_probs = [1.0] * len(cell.text)
+            cell.numeric_options = [[(ch, 1.0)] for ch in cell.text]
+        if page.number == 1:
+            page.title_lines = self._title_from_words(page)
+
+    def line_jobs(self, page: Page, clean: np.ndarray) -> list[LineJob]:
+        """`clean`: the page with its ruling lines erased."""
+        jobs = [LineJob(crop, cell) for table in page.tables for cell in table.cells
+                for crop in line_crops(clean, cell.bbox, page.dpi)]
         if page.number == 1:
             # from the page itself: the line eraser takes a large title's long vertical strokes
-            jobs.extend((None, crop) for crop in self._title_crops(page, page.image))
-        results = self.recognizer.recognize([crop for _, crop in jobs]) if jobs else []
-        for (cell, _), rec in zip(jobs, results):
-            if cell is None:
-                page.title_lines.append(rec.text)
-            else:
-                cell.text += rec.text
-                cell.char_probs += rec.char_probs
-                cell.numeric_text += rec.numeric_text
-                cell.numeric_probs += rec.numeric_probs
-                cell.numeric_options += rec.numeric_options
-        return page
+            jobs += [LineJob(crop, None) for crop in self._title_crops(page, page.image)]
+        return jobs
 
     def _top(self, page: Page) -> int:
         first_table = min((t.bbox[1] for t in page.tables), default=page.image.shape[0])
@@ -282,9 +262,11 @@ class CellReader:
         return text_lines([w for w in page.words or [] if w.bbox[3] <= top])[:self.title_lines]
 
     def _title_crops(self, page: Page, image: np.ndarray) -> list[np.ndarray]:
-        region = image[:self._top(page)]
-        pad = max(4, int(0.02 * page.dpi))
-        crops = []
-        for x0, y0, x1, y1 in self.detector.detect(region)[:self.title_lines]:
-            crops.append(region[max(0, y0 - pad):y1 + pad, max(0, x0 - pad):x1 + pad])
-        return [c for c in crops if c.size]
+        """The first text lines above the first table, found by their ink rows (a title is
+        plain lines of text on white paper; a detection model costs a second a page here)."""
+        # inside the page's margins, clear of a scanner's dark edges
+        margin = int(0.05 * image.shape[1])
+        box = (margin, int(0.02 * image.shape[0]), image.shape[1] - margin, self._top(page))
+        crops = line_crops(image, box, page.dpi)
+        # a line of a few characters is at least 3x as wide as high; a scanner's edge mark is not
+        return [c for c in crops if c.shape[1] >= 3 * c.shape[0]][:self.title_lines]

@@ -14,7 +14,7 @@ from .config import RunOptions
 from .confidence import ConfidenceScorer
 from .ingest import INPUT_SUFFIXES, iter_pages, sniff
 from .layout import LayoutOptions, PageNormaliser, erase_lines, find_tables, ruling_lines
-from .ocr import CellReader, PPOCRRecognizer
+from .ocr import CellReader, LineJob, PPOCRRecognizer, add_reading
 from .readers import read_structured
 from .reconstruct import parse_title, reconstruct
 from .structure import build_grid
@@ -35,17 +35,50 @@ class Timings:
 
 @dataclass
 class Outcome:
+    """What became of one file: a report, or an error with the stage (and page) it stopped at."""
     path: Path
     report: Report | None
     error: str | None
     timings: Timings
     pages: int = 0
     seconds: float = 0.0
+    stage: str | None = None
+    page: int | None = None
+
+
+@dataclass
+class Document:
+    """A file after the image work: its tables, its title lines and the text lines still to
+    recognise. Plain data, so it can cross to another process (a worker, a Ray actor)."""
+    path: Path
+    pages: int = 0
+    tables: list[Table] = field(default_factory=list)
+    title_lines: list[str] = field(default_factory=list)
+    lines: list[LineJob] = field(default_factory=list)
+    timings: Timings = field(default_factory=Timings)
+    seconds: float = 0.0
+    stage: str = "ingest"  # where it is, for the error record if something fails
+    page: int | None = None
+
+
+class StageError(Exception):
+    """A failure with the stage and page it happened at."""
+
+    def __init__(self, document: Document, error: Exception):
+        reason = str(error) if isinstance(error, InputError) else f"internal error: {type(error).__name__}: {error}"
+        super().__init__(reason)
+        self.document = document
+
+    def outcome(self) -> Outcome:
+        d = self.document
+        return Outcome(d.path, None, str(self), d.timings, 0, d.seconds, d.stage, d.page)
 
 
 class Pipeline:
-    """Holds the loaded models; call `process(path)` per file. The OCR models load on the first
-    scanned page, so a batch of Word or HTML reports never pays for them."""
+    """Holds the loaded models. `process(path)` runs one file through every stage; the batch
+    runners call the three steps apart: `prepare` (CPU image work), `recognise` (the model, on
+    the lines of many documents at once) and `finish` (reconstruction, checks, confidence).
+    The recogniser loads on the first scanned page, so Word or HTML batches never pay for it."""
 
     def __init__(self, options: RunOptions | None = None):
         self.options = options or RunOptions()
@@ -54,64 +87,110 @@ class Pipeline:
         self.templates = list(load_templates().values())
         self.check = ArithmeticChecks(self.options.checks())
         self.score = ConfidenceScorer(self.options.confidence())
-        self._read_cells: CellReader | None = None
+        self.cell_reader = CellReader()
+        self._recognizer: PPOCRRecognizer | None = None
 
     @property
-    def read_cells(self) -> CellReader:
-        if self._read_cells is None:
-            recognizer = PPOCRRecognizer(batch_size=self.options.ocr_batch_size, device=self.options.device)
-            self._read_cells = CellReader(recognizer)
-        return self._read_cells
+    def recognizer(self) -> PPOCRRecognizer:
+        if self._recognizer is None:
+            self._recognizer = PPOCRRecognizer(batch_size=self.options.ocr_batch_size, device=self.options.device,
+                                               threads=self.options.threads)
+        return self._recognizer
 
     def process(self, path: Path) -> Outcome:
-        start = time.perf_counter()
-        timings = Timings()
         try:
-            report, pages = self._process(path, timings)
-            return Outcome(path, report, None, timings, pages, time.perf_counter() - start)
-        except InputError as e:
-            return Outcome(path, None, str(e), timings, 0, time.perf_counter() - start)
-        except Exception as e:  # a bug or an input we did not foresee: report it, go on
-            return Outcome(path, None, f"internal error: {type(e).__name__}: {e}", timings, 0,
-                           time.perf_counter() - start)
+            document = self.prepare(path)
+            self.recognise([document])
+            return self.finish(document)
+        except StageError as e:
+            return e.outcome()
 
-    def _process(self, path: Path, timings: Timings) -> tuple[Report, int]:
-        kind = sniff(path)
-        if kind in ("pdf", "image"):
-            tables, title_lines, pages = self._read_pages(path, timings)
-        else:
+    def prepare(self, path: Path) -> Document:
+        """ingest → layout → structure → line crops (or a document's own text)."""
+        document = Document(path)
+        start = time.perf_counter()
+        try:
+            kind = sniff(path)
+            if kind in ("pdf", "image"):
+                self._prepare_pages(document)
+            else:
+                t = time.perf_counter()
+                structured = read_structured(path, kind)
+                document.timings.add("read", t)
+                document.tables, document.title_lines = structured.tables, structured.title_lines
+        except Exception as e:
+            raise StageError(document, e) from e
+        finally:
+            document.seconds += time.perf_counter() - start
+        return document
+
+    def recognise(self, documents: list[Document]):
+        """Reads the pending lines of all `documents` in one go (sorted by width and batched by
+        the recogniser), and fills their cells and titles."""
+        lines = [(d, job) for d in documents for job in d.lines]
+        if not lines:
+            return
+        start = time.perf_counter()
+        for d in documents:
+            d.stage, d.page = "ocr", None
+        try:
+            results = self.recognizer.recognize([job.image for _, job in lines])
+        except Exception as e:
+            raise StageError(documents[0], e) from e
+        for (document, job), rec in zip(lines, results):
+            if job.cell is None:
+                document.title_lines.append(rec.text)
+            else:
+                add_reading(job.cell, rec)
+        elapsed = time.perf_counter() - start
+        total = len(lines)
+        for d in documents:  # shared out by each document's share of the lines
+            share = elapsed * len(d.lines) / total
+            d.timings.stages["ocr"] += share
+            d.seconds += share
+            d.lines = []
+
+    def finish(self, document: Document) -> Outcome:
+        """reconstruct → checks → confidence; a report, or the reason there is none."""
+        start = time.perf_counter()
+        timings = document.timings
+        document.stage, document.page = "reconstruct", None
+        try:
             t = time.perf_counter()
-            document = read_structured(path, kind)
-            timings.add("read", t)
-            tables, title_lines, pages = document.tables, document.title_lines, 0
-        t = time.perf_counter()
-        recon = reconstruct(tables, self.templates)
-        agency, year = parse_title(title_lines)
-        t = timings.add("reconstruct", t)
-        if recon.template is None:
-            raise InputError("no report statistics table found (is this an annual report?)")
-        inconsistencies = self.check(recon.template, recon.cells)
-        t = timings.add("checks", t)
-        self.score(recon.cells)
-        timings.add("confidence", t)
+            recon = reconstruct(document.tables, self.templates)
+            agency, year = parse_title(document.title_lines)
+            t = timings.add("reconstruct", t)
+            if recon.template is None:
+                raise InputError("no report statistics table found (is this an annual report?)")
+            document.stage = "checks"
+            inconsistencies = self.check(recon.template, recon.cells)
+            t = timings.add("checks", t)
+            document.stage = "confidence"
+            self.score(recon.cells)
+            timings.add("confidence", t)
+        except Exception as e:
+            document.seconds += time.perf_counter() - start
+            return StageError(document, e).outcome()
+        document.seconds += time.perf_counter() - start
         warnings = recon.warnings + [f"the document's numbers do not add up: {name}" for name in inconsistencies]
-        report = Report(source=path.name, template=recon.template.id, pages=pages, agency=agency, year=year,
-                        cells=recon.cells, warnings=warnings, inconsistencies=inconsistencies)
-        return report, pages
+        report = Report(source=document.path.name, template=recon.template.id, pages=document.pages, agency=agency,
+                        year=year, cells=recon.cells, warnings=warnings, inconsistencies=inconsistencies)
+        return Outcome(document.path, report, None, timings, document.pages, document.seconds)
 
-    def _read_pages(self, path: Path, timings: Timings) -> tuple[list[Table], list[str], int]:
-        """Rasterised pages through layout, structure and OCR, one page at a time."""
-        tables: list[Table] = []
-        title_lines: list[str] = []
-        pages = 0
+    def _prepare_pages(self, document: Document):
+        """Rasterised pages through layout and structure to their line crops, one page at a time:
+        a page's image is dropped once its crops are cut, so memory stays bounded on long files."""
+        timings = document.timings
         t = time.perf_counter()
-        for page in iter_pages(path, self.options.dpi):
-            pages += 1
+        for page in iter_pages(document.path, self.options.dpi):
+            document.pages, document.page = page.number, page.number
             t = timings.add("ingest", t)
+            document.stage = "layout"
             page = self.normalise(page)
             lines = ruling_lines(page.image, page.dpi, self.layout_options)
             regions = find_tables(lines, self.layout_options)
             t = timings.add("layout", t)
+            document.stage = "structure"
             for region in regions:
                 table = build_grid(lines, region, page.number, page.dpi)
                 if table is not None:
@@ -119,15 +198,18 @@ class Pipeline:
                     table.from_text_layer = page.words is not None
                     page.tables.append(table)
             t = timings.add("structure", t)
-            clean = erase_lines(page.image, lines) if page.words is None else None
-            self.read_cells(page, clean)
+            document.stage = "ocr"
+            if page.words is not None:
+                self.cell_reader.read_text_layer(page)
+                document.title_lines.extend(page.title_lines)
+            else:
+                document.lines += self.cell_reader.line_jobs(page, erase_lines(page.image, lines))
             t = timings.add("ocr", t)
-            tables.extend(page.tables)
-            title_lines.extend(page.title_lines)
-            page.image = None  # keep only what was read: memory stays bounded on long files
-        if pages == 0:
+            document.tables.extend(page.tables)
+            page.image = None
+            document.stage = "ingest"
+        if document.pages == 0:
             raise InputError("no pages")
-        return tables, title_lines, pages
 
 
 def expand_inputs(inputs: Iterable[str]) -> tuple[list[Path], list[tuple[Path, str]]]:
