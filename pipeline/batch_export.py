@@ -1,7 +1,8 @@
 """The batch's exports, rewritten after every run and every correction: cells.csv (long),
-reports.csv and reports.xlsx (wide: one row per report, one column per cell id, under a header
-row of ids and one of the printed labels; flagged cells highlighted in the workbook), the
-reports and cells as tables of the batch's database, and review.html."""
+reports.csv, reports.xlsx and reports.parquet (wide: one row per report, one column per cell id,
+under a header row of ids and one of the printed labels; flagged cells highlighted in the
+workbook, listed in the Parquet file), the reports and cells as tables of the batch's database,
+and review.html."""
 from __future__ import annotations
 
 import csv
@@ -94,6 +95,36 @@ def write_reports_xlsx(out_dir: Path, reports: list[tuple[str, dict]]) -> Path:
     return path
 
 
+def write_reports_parquet(out_dir: Path, reports: list[tuple[str, dict]]) -> Path:
+    """Wide, like reports.csv: a column per cell id (its printed labels in the field's metadata,
+    int64 where every value is a whole number, else float64) and `needs_review`, the list of
+    flagged cell ids of each report."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    columns = cell_columns()
+    rows = list(_rows(reports))
+    fields, arrays = [], []
+    for i, (name, kind) in enumerate(zip(FIXED, (pa.string(), pa.string(), pa.int64(), pa.string(), pa.int64(),
+                                                 pa.int64()))):
+        fields.append(pa.field(name, kind))
+        arrays.append(pa.array([fixed[i] for fixed, _ in rows], kind))
+    for j, (cid, label) in enumerate(columns):
+        values = [cells[j][0] for _, cells in rows]
+        kind = pa.int64() if all(isinstance(v, int) for v in values if v is not None) else pa.float64()
+        fields.append(pa.field(cid, kind, metadata={"label": label}))
+        arrays.append(pa.array(values, kind))
+    fields.append(pa.field("needs_review", pa.list_(pa.string())))
+    arrays.append(pa.array([[cid for (cid, _), (_, flagged) in zip(columns, cells) if flagged] for _, cells in rows],
+                           pa.list_(pa.string())))
+    fd, tmp = tempfile.mkstemp(dir=out_dir, prefix=".reports.parquet.", suffix=".tmp")
+    os.close(fd)
+    pq.write_table(pa.Table.from_arrays(arrays, schema=pa.schema(fields)), tmp)
+    path = out_dir / "reports.parquet"
+    os.replace(tmp, path)
+    return path
+
+
 def write_database(out_dir: Path, reports: list[tuple[str, dict]], db_url: str | None = None):
     """Reports and cells into the batch's database (the review workflow's), replaced whole."""
     engine = sa.create_engine(db_url or default_db_url(out_dir))
@@ -118,5 +149,6 @@ def write_batch_exports(out_dir: Path, db_url: str | None = None):
     export.write_cells_csv(out_dir, [data for _, data in reports])
     write_reports_csv(out_dir, reports)
     write_reports_xlsx(out_dir, reports)
+    write_reports_parquet(out_dir, reports)
     write_database(out_dir, reports, db_url)
     write_review_html(out_dir, reports)

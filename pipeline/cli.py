@@ -10,14 +10,15 @@ import time
 from pathlib import Path
 
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table as RichTable
 
 from . import export
 from .config import RunOptions
 from .batch_export import write_batch_exports
-from .review_report import write_report_images
-from .runner import Pipeline, expand_inputs, file_sha256
-
+from .batch import JobResult, default_workers, plan, record_run, run_local, run_record
+from .ocr import resolve_device
+from .runner import expand_inputs
 
 
 def _error(path: Path, reason: str):
@@ -25,85 +26,101 @@ def _error(path: Path, reason: str):
     print(f"error: {path}: {reason}", file=sys.stderr, flush=True)
 
 
-def _stem(path: Path, used: set[str]) -> str:
-    stem = path.stem
-    if stem in used:
-        stem = f"{stem}-{file_sha256(path)[:8]}"
-    used.add(stem)
-    return stem
-
-
 def cmd_run(args) -> int:
     out_dir = Path(args.output)
-    files, missing = expand_inputs(args.inputs)
-    failures = 0
-    rows = []
-    for path, reason in missing:
-        _error(path, reason)
-        export.append_error(out_dir, {"file": str(path), "error": reason, "time": time.time()})
-        rows.append((path.name, "error", "", "", reason))
-        failures += 1
-    options = RunOptions(dpi=args.dpi, device=args.device)
+    started = time.time()
+    try:
+        options = RunOptions(dpi=args.dpi, device=resolve_device(args.device))
+    except RuntimeError as e:
+        print(f"error: --device {args.device}: {e}", file=sys.stderr)
+        return 2
     if args.threshold is not None:
         options.review_threshold = args.threshold
-    pipeline = Pipeline(options) if files else None
-    used: set[str] = set()
-    for path in files:
-        stem = _stem(path, used)
-        target = out_dir / f"{stem}.json"
-        try:
-            sha = file_sha256(path)
-        except OSError:
-            sha = None
-        if sha and target.exists() and not args.force:
-            try:
-                if json.loads(target.read_text(encoding="utf-8")).get("sha256") == sha:
-                    rows.append((path.name, "done before", "", "", ""))
-                    continue
-            except (OSError, json.JSONDecodeError):
-                pass
-        outcome = pipeline.process(path)
-        if outcome.error:
-            failures += 1
-            _error(path, outcome.error)
-            export.append_error(out_dir, {"file": str(path), "error": outcome.error, "time": time.time()})
-            rows.append((path.name, "error", "", "", outcome.error))
-            continue
-        report = outcome.report
-        data = export.report_json(report, sha or "", path, options.dpi)
-        export.write_report(out_dir, stem, data)
-        write_report_images(out_dir, stem, data, options.review_threshold)
-        flagged = sum(c.needs_review for c in report.cells.values())
-        rows.append((path.name, report.template, str(outcome.pages), f"{flagged}/{len(report.cells)}",
-                     f"{outcome.seconds:.1f}s"))
+    files, missing = expand_inputs(args.inputs)
+    batch_plan = plan(files, out_dir, args.force)
+    results: list[JobResult] = []
+    for path, reason in missing + batch_plan.unreadable:
+        _record_failure(out_dir, JobResult(str(path), path.stem, reason, "ingest"))
+    progress = BatchProgress(len(batch_plan.jobs))
+
+    def on_result(result: JobResult):
+        results.append(result)
+        if result.error:
+            _record_failure(out_dir, result)
+        progress.advance(result)
+
+    workers = args.workers or default_workers()
+    with progress:
+        if args.ray:
+            from .ray_batch import run_on_ray
+
+            run_on_ray(batch_plan.jobs, out_dir, options, args.ray, workers, on_result)
+            executor = {"kind": "ray", "address": args.ray, "actors": workers}
+        else:
+            run_local(batch_plan.jobs, out_dir, options, workers, on_result)
+            executor = {"kind": "local", "workers": max(1, min(workers, len(batch_plan.jobs)))}
     if out_dir.exists():
+        record_run(out_dir, run_record(options, args.inputs, started, results, batch_plan, executor))
         write_batch_exports(out_dir)
-    _summary(rows, out_dir)
-    return 1 if failures else 0
+    _summary(results, batch_plan, missing, out_dir)
+    return 1 if missing or batch_plan.unreadable or any(r.error for r in results) else 0
 
 
-def _summary(rows, out_dir: Path, shown: int = 15):
+def _record_failure(out_dir: Path, result: JobResult):
+    _error(Path(result.source), result.error)
+    record = {"file": result.source, "error": result.error, "stage": result.stage, "page": result.page,
+              "time": time.time()}
+    export.append_error(out_dir, record)
+
+
+class BatchProgress:
+    """The live line of a batch on stderr: files, pages, pages/s, ETA, errors, flagged cells."""
+
+    def __init__(self, total: int):
+        self.pages = self.errors = self.flagged = 0
+        self.start = time.perf_counter()
+        self.bar = Progress(TextColumn("digitising"), BarColumn(), MofNCompleteColumn(), TextColumn("files"),
+                            TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
+                            TextColumn("{task.fields[stats]}"), console=Console(stderr=True))
+        self.task = self.bar.add_task("", total=total, stats="")
+
+    def __enter__(self):
+        self.bar.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.bar.stop()
+
+    def advance(self, result: JobResult):
+        self.pages += result.pages
+        self.errors += result.error is not None
+        self.flagged += result.flagged
+        rate = self.pages / max(1e-9, time.perf_counter() - self.start)
+        stats = f"{self.pages} pages, {rate:.2f} pages/s, {self.errors} errors, {self.flagged} cells flagged"
+        self.bar.update(self.task, advance=1, stats=stats)
+
+
+def _summary(results: list[JobResult], batch_plan, missing, out_dir: Path, shown: int = 15):
     """One screen: totals, then the failures and the files with most flagged cells first."""
-    errors = [r for r in rows if r[1] == "error"]
-    done = [r for r in rows if r[1] not in ("error", "done before")]
-    skipped = len(rows) - len(errors) - len(done)
-    flagged = sum(int(r[3].split("/")[0]) for r in done)
-    cells = sum(int(r[3].split("/")[1]) for r in done)
+    failed = [(p.name, "error", "", "", reason) for p, reason in missing + batch_plan.unreadable]
+    failed += [(Path(r.source).name, "error", "", "", r.error) for r in results if r.error]
+    done = sorted((r for r in results if not r.error), key=lambda r: -r.flagged)
     table = RichTable(title=f"reportocr → {out_dir}")
     for name in ("file", "template", "pages", "flagged", "time / note"):
         table.add_column(name)
-    ranked = errors + sorted(done, key=lambda r: -int(r[3].split("/")[0]))
-    for row in ranked[:shown]:
+    rows = failed + [(Path(r.source).name, r.template, str(r.pages), f"{r.flagged}/{r.cells}", f"{r.seconds:.1f}s")
+                     for r in done]
+    for row in rows[:shown]:
         table.add_row(*row)
-    if len(ranked) > shown:
-        table.add_row(f"… {len(ranked) - shown} more", "", "", "", "")
+    if len(rows) > shown:
+        table.add_row(f"… {len(rows) - shown} more", "", "", "", "")
     console = Console()
     console.print(table)
-    console.print(f"{len(done)} digitised, {skipped} done before, {len(errors)} failed; "
-                  f"{flagged}/{cells} cells flagged for review")
-    console.print(f"results: {out_dir}/*.json, cells.csv, reports.csv, reports.xlsx, review.sqlite; review: "
-                  f"open {out_dir}/review.html "
-                  f"or run `reportocr review {out_dir}`", highlight=False)
+    console.print(f"{len(done)} digitised, {len(batch_plan.done_before)} done before, {len(failed)} failed; "
+                  f"{sum(r.flagged for r in done)}/{sum(r.cells for r in done)} cells flagged for review")
+    console.print(f"results: {out_dir}/*.json, cells.csv, reports.csv, reports.xlsx, reports.parquet, review.sqlite, "
+                  f"manifest.jsonl; review: open {out_dir}/review.html or run `reportocr review {out_dir}`",
+                  highlight=False)
 
 
 def cmd_generate(args) -> int:
@@ -152,7 +169,11 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("-o", "--output", required=True, help="output folder")
     run.add_argument("--dpi", type=int, default=RunOptions().dpi)
     run.add_argument("--threshold", type=float, default=None, help="review threshold (default from configs/)")
-    run.add_argument("--device", choices=["cpu", "cuda"], default="cpu")
+    run.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto",
+                     help="where recognition runs (auto: a CUDA GPU when ONNX Runtime has one)")
+    run.add_argument("--workers", type=int, default=0, help="worker processes (default: one per core)")
+    run.add_argument("--ray", metavar="auto|ADDRESS", default=None,
+                     help="run on Ray: auto (the cluster here, or a local Ray) or a cluster address")
     run.add_argument("--force", action="store_true", help="redo files already done")
     run.set_defaults(func=cmd_run)
     gen = sub.add_parser("generate", help="write synthetic reports with ground truth")

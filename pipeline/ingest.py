@@ -171,8 +171,9 @@ def _text_layer(page: pdfium.PdfPage, scale: float, height_px: float) -> list[Wo
         textpage.close()
 
 
-def iter_pages(path: Path, dpi: int = 200) -> Iterator[Page]:
-    """The pages of a PDF or image file, rasterised to grey at `dpi`, one at a time."""
+def iter_pages(path: Path, dpi: float = 200, only: set[int] | None = None) -> Iterator[Page]:
+    """The pages of a PDF or image file, rasterised to grey at `dpi`, one at a time (`only`:
+    just these page numbers)."""
     kind = sniff(path)
     if kind not in ("pdf", "image"):
         raise InputError(f"not a page-based file ({kind})")
@@ -182,6 +183,8 @@ def iter_pages(path: Path, dpi: int = 200) -> Iterator[Page]:
                 raise InputError("PDF has no pages")
             scale = dpi / 72
             for i in range(len(doc)):
+                if only is not None and i + 1 not in only:
+                    continue
                 page = doc[i]
                 try:
                     rgb = page.render(scale=scale, rev_byteorder=True).to_numpy()  # RGB(A)
@@ -190,11 +193,13 @@ def iter_pages(path: Path, dpi: int = 200) -> Iterator[Page]:
                         image = drop_red(rgb)
                     else:
                         image = cv2.cvtColor(np.ascontiguousarray(rgb[..., :3]), cv2.COLOR_RGB2GRAY)
-                    yield Page(number=i + 1, image=image, dpi=dpi, words=words)
+                    yield Page(number=i + 1, image=image, dpi=int(round(dpi)), words=words)
                 finally:
                     page.close()
         return
     with _open_image(path) as img:
         native_dpi = img.info.get("dpi", (dpi, dpi))[0] or dpi
         for i, frame in enumerate(ImageSequence.Iterator(img)):
+            if only is not None and i + 1 not in only:
+                continue
             yield Page(number=i + 1, image=_grey(frame), dpi=int(round(float(native_dpi))))

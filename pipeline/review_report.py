@@ -9,7 +9,7 @@ from pathlib import Path
 
 import cv2
 
-from .ingest import iter_pages
+from .ingest import iter_pages, sniff
 from .review import labels, reason
 
 OVERLAY_SCALE = 0.5
@@ -23,33 +23,35 @@ def _colour(cell: dict, threshold: float) -> tuple[int, int, int]:
 
 def write_report_images(out_dir: Path, stem: str, data: dict, threshold: float):
     """Crops of the flagged cells and overlays of the table pages of one report, under
-    OUT/review/<stem>/ (nothing for sources without pages)."""
+    OUT/review/<stem>/ (nothing for sources without pages). Overlays come from pages rendered
+    at half resolution; only pages with flagged cells are rendered again in full, for crops."""
     by_page: dict[int, list[tuple[str, dict]]] = {}
     for cid, cell in data["cells"].items():
         if cell["page"] is not None and cell["bbox"] is not None:
             by_page.setdefault(cell["page"], []).append((cid, cell))
     if not by_page or not data.get("source_path"):
         return
+    source, dpi = Path(data["source_path"]), data.get("dpi", 200)
     folder = out_dir / "review" / stem
     folder.mkdir(parents=True, exist_ok=True)
-    for page in iter_pages(Path(data["source_path"]), data.get("dpi", 200)):
-        cells = by_page.get(page.number)
-        if not cells:
-            continue
+    rendered = sniff(source) == "pdf"  # an image file comes at its own resolution, and is scaled here
+    for page in iter_pages(source, dpi * OVERLAY_SCALE, only=set(by_page)):
         image = cv2.cvtColor(page.image, cv2.COLOR_GRAY2BGR)
-        for cid, cell in cells:
+        if not rendered:
+            image = cv2.resize(image, None, fx=OVERLAY_SCALE, fy=OVERLAY_SCALE, interpolation=cv2.INTER_AREA)
+        overlay = image.copy()
+        for cid, cell in by_page[page.number]:
+            x0, y0, x1, y1 = (int(v * OVERLAY_SCALE) for v in cell["bbox"])
+            cv2.rectangle(overlay, (x0, y0), (x1, y1), _colour(cell, threshold), -1)
+        cv2.imwrite(str(folder / f"page-{page.number}.png"), cv2.addWeighted(overlay, 0.35, image, 0.65, 0))
+    flagged = {n for n, cells in by_page.items() if any(cell["needs_review"] for _, cell in cells)}
+    for page in iter_pages(source, dpi, only=flagged) if flagged else ():
+        for cid, cell in by_page[page.number]:
             if cell["needs_review"]:
                 x0, y0, x1, y1 = (int(v) for v in cell["bbox"])
                 m = 12
-                crop = image[max(0, y0 - m):y1 + m, max(0, x0 - m):x1 + m]
+                crop = page.image[max(0, y0 - m):y1 + m, max(0, x0 - m):x1 + m]
                 cv2.imwrite(str(folder / f"{cid.replace('/', '__')}.png"), crop)
-        overlay = image.copy()
-        for cid, cell in cells:
-            x0, y0, x1, y1 = (int(v) for v in cell["bbox"])
-            cv2.rectangle(overlay, (x0, y0), (x1, y1), _colour(cell, threshold), -1)
-        image = cv2.addWeighted(overlay, 0.35, image, 0.65, 0)
-        small = cv2.resize(image, None, fx=OVERLAY_SCALE, fy=OVERLAY_SCALE, interpolation=cv2.INTER_AREA)
-        cv2.imwrite(str(folder / f"page-{page.number}.png"), small)
 
 
 def write_review_html(out_dir: Path, reports: list[tuple[str, dict]]) -> Path:

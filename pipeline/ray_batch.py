@@ -1,0 +1,102 @@
+"""The same batch on Ray Data, for when one machine is not enough:
+
+    files → prepare (CPU tasks: rasterise, layout, structure, line crops)
+          → recognise + finish + write (a pool of actors that keep the recogniser loaded,
+            on GPUs where the cluster has them; each call reads the lines of several documents)
+
+Each stage is the Pipeline's own step and the writer is the local batch's, so the outputs are
+the same files a local run writes (tests/test_batch.py compares them). Documents travel between
+stages pickled, as bytes: they hold numpy crops and nested dataclasses."""
+from __future__ import annotations
+
+import pickle
+from typing import Callable
+
+from .batch import Job, JobResult, write_outcome
+from .config import RunOptions
+from .runner import Pipeline, StageError
+
+_pipeline: Pipeline | None = None  # one per Ray worker process, kept between tasks
+
+
+def connect(address: str):
+    """`auto`: the cluster this machine belongs to (RAY_ADDRESS, or a `ray start` here), else a
+    Ray started for this run on this machine; anything else is a cluster's address."""
+    import ray
+
+    if ray.is_initialized():
+        return
+    quiet = {"log_to_driver": False, "include_dashboard": False, "configure_logging": False}
+    if address != "auto":
+        ray.init(address=address, **quiet)
+        return
+    try:
+        ray.init(address="auto", **quiet)
+    except ConnectionError:
+        ray.init(**quiet)
+
+
+def _prepare(row: dict, options: RunOptions) -> dict:
+    global _pipeline
+    if _pipeline is None:
+        _pipeline = Pipeline(options)
+    pipeline = _pipeline
+    job: Job = pickle.loads(row["job"])
+    try:
+        payload = ("document", pipeline.prepare(job.path))
+    except StageError as e:
+        payload = ("failed", e.outcome())
+    return {"job": row["job"], "payload": pickle.dumps(payload)}
+
+
+class _RecogniseAndWrite:
+    def __init__(self, options: RunOptions, out_dir):
+        self.pipeline = Pipeline(options)
+        self.out_dir = out_dir
+
+    def __call__(self, batch: dict) -> dict:
+        jobs = [pickle.loads(b) for b in batch["job"]]
+        payloads = [pickle.loads(b) for b in batch["payload"]]
+        documents = [p for kind, p in payloads if kind == "document"]
+        failed = None
+        try:
+            self.pipeline.recognise(documents)
+        except StageError as e:
+            failed = e
+        results = []
+        for job, (kind, payload) in zip(jobs, payloads):
+            if kind == "failed":
+                outcome = payload
+            elif failed is not None:
+                payload.stage = "ocr"
+                outcome = StageError(payload, failed.__cause__ or failed).outcome()
+            else:
+                outcome = self.pipeline.finish(payload)
+            results.append(pickle.dumps(write_outcome(self.out_dir, job, outcome, self.pipeline.options)))
+        return {"result": results}
+
+
+def run_on_ray(jobs: list[Job], out_dir, options: RunOptions, address: str, actors: int,
+               on_result: Callable[[JobResult], None], documents_per_call: int = 4):
+    import ray
+    import ray.data
+
+    connect(address)
+    if not jobs:
+        return
+    ray.data.DataContext.get_current().enable_progress_bars = False
+    gpus = ray.cluster_resources().get("GPU", 0) if options.device != "cpu" else 0
+    if options.threads is None:
+        options.threads = 1
+    if gpus:
+        options.device = "cuda"
+    # Fractions of a CPU, so that on a small machine the prepare tasks still find room beside
+    # the actors (a pool that takes every CPU starves the stage that feeds it).
+    actor_resources = {"num_gpus": 1} if gpus else {"num_cpus": 0.5}
+    dataset = ray.data.from_items([{"job": pickle.dumps(job)} for job in jobs], override_num_blocks=len(jobs))
+    dataset = dataset.map(_prepare, fn_kwargs={"options": options}, num_cpus=0.5)
+    dataset = dataset.map_batches(_RecogniseAndWrite, fn_constructor_kwargs={"options": options, "out_dir": out_dir},
+                                  batch_size=documents_per_call, batch_format="numpy",
+                                  concurrency=max(1, int(gpus) or actors), **actor_resources)
+    for row in dataset.iter_rows():
+        on_result(pickle.loads(row["result"]))
