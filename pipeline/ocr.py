@@ -94,9 +94,26 @@ class PPOCRRecognizer(TextRecognizer):
         # column groups of the output that pool into each numeric class
         self.numeric_groups = [[index[ch] for ch in LOOKALIKES[c] if ch in index] for c in NUMERIC_CLASSES]
 
+    @staticmethod
+    def _width(crop: np.ndarray) -> int:
+        return max(1, math.ceil(REC_HEIGHT * crop.shape[1] / crop.shape[0]))
+
+    def _batches(self, crops: list[np.ndarray], slack: float = 1.05) -> list[list[int]]:
+        """Crops of about one width together (the batch is padded to its widest, and the
+        model's cost grows with width): sorted by width, a batch ends at `batch_size` or where
+        a crop is more than `slack` times wider than the batch's first."""
+        order = sorted(range(len(crops)), key=lambda i: self._width(crops[i]))
+        batches: list[list[int]] = []
+        for i in order:
+            if batches and len(batches[-1]) < self.batch_size and \
+                    self._width(crops[i]) <= slack * self._width(crops[batches[-1][0]]):
+                batches[-1].append(i)
+            else:
+                batches.append([i])
+        return batches
+
     def _prepare(self, crop: np.ndarray, width: int) -> np.ndarray:
-        h, w = crop.shape[:2]
-        new_w = min(width, max(1, math.ceil(REC_HEIGHT * w / h)))
+        new_w = min(width, self._width(crop))
         resized = cv2.resize(crop, (new_w, REC_HEIGHT), interpolation=cv2.INTER_LINEAR).astype(np.float32)
         out = np.zeros((3, REC_HEIGHT, width), np.float32)
         out[:, :, :new_w] = (resized / 255.0 - 0.5) / 0.5
@@ -104,11 +121,8 @@ class PPOCRRecognizer(TextRecognizer):
 
     def recognize(self, crops: list[np.ndarray]) -> list[Recognition]:
         results: list[Recognition | None] = [None] * len(crops)
-        order = sorted(range(len(crops)), key=lambda i: crops[i].shape[1] / crops[i].shape[0])
-        for start in range(0, len(order), self.batch_size):
-            idx = order[start:start + self.batch_size]
-            width = max(math.ceil(REC_HEIGHT * crops[i].shape[1] / crops[i].shape[0]) for i in idx)
-            width = max(width, REC_HEIGHT)
+        for idx in self._batches(crops):
+            width = max(REC_HEIGHT, max(self._width(crops[i]) for i in idx))
             batch = np.stack([self._prepare(crops[i], width) for i in idx])
             probs = self.session.run(None, {self.session.get_inputs()[0].name: batch})[0]
             for i, p in zip(idx, probs):
