@@ -3,7 +3,8 @@
 Generates N reports per template format of each kind (born-digital PDF, scan, Word .docx,
 HTML page) with a new random seed (printed, so a run can be repeated), digitises them, and
 prints accuracy, template and title accuracy, flag recall, review burden, speed (per page, and
-reports/s for the born-digital forms) and the per-stage breakdown.
+reports/s for the born-digital forms) and the per-stage breakdown; then the batch throughput
+with 1 and 2 workers beside full-page RapidOCR (bench/throughput.py).
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from pipeline.evaluate import Score, same_value
 from pipeline.generate import generate_batch
 from pipeline.generate.scan import ScanOptions
 from pipeline.runner import Pipeline
+from throughput import throughput  # bench/, beside this script
 
 
 def bench(kind: str, n: int, seed: int, pipeline: Pipeline, work: Path) -> dict:
@@ -144,7 +146,10 @@ def main():
     parser.add_argument("--seed", type=int, default=None, help="default: a new one each run")
     parser.add_argument("--threshold", type=float, default=None, help="review threshold (default from configs/)")
     parser.add_argument("--kinds", default="digital,scan,hard,mixed,docx,html",
-                        help="born-digital PDF, scan, hard scan, mixed (1 in 4 hard), Word .docx, HTML page")
+                        help="born-digital PDF, scan, hard scan, mixed (1 in 4 hard), Word .docx, HTML page; "
+                             "'' for none")
+    parser.add_argument("--throughput", type=int, default=25, metavar="N",
+                        help="batch throughput on N reports per format with 1 and 2 workers (0: skip)")
     args = parser.parse_args()
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(10_000, 10**6)
     print(f"bench seed {seed}: {args.n} reports per format (2021 and 2019) for each of: {args.kinds}; "
@@ -156,8 +161,10 @@ def main():
     pipeline = Pipeline(options)
     print(f"models loaded in {time.perf_counter() - t:.1f}s")
     with tempfile.TemporaryDirectory() as tmp:
-        for kind in args.kinds.split(","):
+        for kind in filter(None, args.kinds.split(",")):
             show(bench(kind, args.n, seed, pipeline, Path(tmp)))
+        if args.throughput:
+            throughput(args.throughput, seed, Path(tmp) / "throughput")
 
 
 if __name__ == "__main__":

@@ -67,6 +67,8 @@ def plan(files: Iterable[Path], out_dir: Path, force: bool = False) -> Plan:
     for stem, data in export.load_reports(out_dir):
         done[data.get("sha256", "")] = stem
         owner[stem] = data.get("source_path", "")
+    for stale in out_dir.glob(".*.tmp"):  # half-written files of a run that was killed
+        stale.unlink(missing_ok=True)
     result = Plan([], [], [])
     used: set[str] = set()
     for path in files:
@@ -86,11 +88,23 @@ def plan(files: Iterable[Path], out_dir: Path, force: bool = False) -> Plan:
     return result
 
 
+def peak_memory_mb() -> float:
+    """This process's peak resident memory. VmHWM, not ru_maxrss: a spawned worker's
+    ru_maxrss starts at its parent's, since Linux keeps it across exec."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def write_outcome(out_dir: Path, job: Job, outcome: Outcome, options: RunOptions) -> JobResult:
     """The report's review images, then its JSON (atomically); the summary for the batch."""
     result = JobResult(str(job.path), job.stem, outcome.error, outcome.stage, outcome.page, pages=outcome.pages,
                        seconds=outcome.seconds, stages=dict(outcome.timings.stages), worker=os.getpid(),
-                       peak_rss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+                       peak_rss_mb=peak_memory_mb())
     if outcome.report is None:
         return result
     data = export.report_json(outcome.report, job.sha256, job.path, options.dpi)

@@ -29,8 +29,8 @@ def _error(path: Path, reason: str):
 def cmd_run(args) -> int:
     out_dir = Path(args.output)
     started = time.time()
-    try:
-        options = RunOptions(dpi=args.dpi, device=resolve_device(args.device))
+    try:  # on Ray, the cluster's workers decide (the machine running this may have no GPU)
+        options = RunOptions(dpi=args.dpi, device=args.device if args.ray else resolve_device(args.device))
     except RuntimeError as e:
         print(f"error: --device {args.device}: {e}", file=sys.stderr)
         return 2

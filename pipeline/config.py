@@ -30,6 +30,7 @@ class RunOptions:
     dpi: int = field(default_factory=lambda: _defaults()["dpi"])
     review_threshold: float = field(default_factory=lambda: _defaults()["review_threshold"])
     ocr_batch_size: int = field(default_factory=lambda: _defaults()["ocr"]["batch_size"])
+    ocr_gpu_batch_size: int = field(default_factory=lambda: _defaults()["ocr"]["gpu_batch_size"])
     device: str = "cpu"  # or "cuda": ONNX Runtime's CUDA provider (onnxruntime-gpu)
     threads: int | None = None  # the recogniser's CPU threads; None: ONNX Runtime's default (all cores)
     calibrate: bool = True  # off when fitting the calibration itself

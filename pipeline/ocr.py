@@ -98,19 +98,21 @@ class PPOCRRecognizer(TextRecognizer):
     def _width(crop: np.ndarray) -> int:
         return max(1, math.ceil(REC_HEIGHT * crop.shape[1] / crop.shape[0]))
 
-    def _batches(self, crops: list[np.ndarray], slack: float = 1.05) -> list[list[int]]:
-        """Crops of about one width together (the batch is padded to its widest, and the
-        model's cost grows with width): sorted by width, a batch ends at `batch_size` or where
-        a crop is more than `slack` times wider than the batch's first."""
-        order = sorted(range(len(crops)), key=lambda i: self._width(crops[i]))
-        batches: list[list[int]] = []
-        for i in order:
-            if batches and len(batches[-1]) < self.batch_size and \
-                    self._width(crops[i]) <= slack * self._width(crops[batches[-1][0]]):
-                batches[-1].append(i)
-            else:
-                batches.append([i])
-        return batches
+    @classmethod
+    def _padded_width(cls, crop: np.ndarray, step: int = 8) -> int:
+        """The width a crop is padded to: its own, rounded up to the model's stride. It depends
+        on nothing else in the batch, so a reading is the same however crops are batched (one
+        document or many, local or on Ray)."""
+        return max(REC_HEIGHT, -(-cls._width(crop) // step) * step)
+
+    def _batches(self, crops: list[np.ndarray]) -> list[list[int]]:
+        """Crops of one padded width together, up to `batch_size` (the model's cost grows with
+        the width, and a batch is as wide as its widest)."""
+        by_width: dict[int, list[int]] = {}
+        for i, crop in enumerate(crops):
+            by_width.setdefault(self._padded_width(crop), []).append(i)
+        return [same[k:k + self.batch_size] for _, same in sorted(by_width.items())
+                for k in range(0, len(same), self.batch_size)]
 
     def _prepare(self, crop: np.ndarray, width: int) -> np.ndarray:
         new_w = min(width, self._width(crop))
@@ -122,7 +124,7 @@ class PPOCRRecognizer(TextRecognizer):
     def recognize(self, crops: list[np.ndarray]) -> list[Recognition]:
         results: list[Recognition | None] = [None] * len(crops)
         for idx in self._batches(crops):
-            width = max(REC_HEIGHT, max(self._width(crops[i]) for i in idx))
+            width = self._padded_width(crops[idx[0]])
             batch = np.stack([self._prepare(crops[i], width) for i in idx])
             probs = self.session.run(None, {self.session.get_inputs()[0].name: batch})[0]
             for i, p in zip(idx, probs):

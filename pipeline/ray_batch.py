@@ -19,21 +19,23 @@ from .runner import Pipeline, StageError
 _pipeline: Pipeline | None = None  # one per Ray worker process, kept between tasks
 
 
-def connect(address: str):
+def connect(address: str) -> bool:
     """`auto`: the cluster this machine belongs to (RAY_ADDRESS, or a `ray start` here), else a
-    Ray started for this run on this machine; anything else is a cluster's address."""
+    Ray started for this run on this machine; anything else is a cluster's address. True when
+    this call started (or joined) Ray, so the caller should shut it down after the run."""
     import ray
 
     if ray.is_initialized():
-        return
+        return False
     quiet = {"log_to_driver": False, "include_dashboard": False, "configure_logging": False}
     if address != "auto":
         ray.init(address=address, **quiet)
-        return
+        return True
     try:
         ray.init(address="auto", **quiet)
     except ConnectionError:
         ray.init(**quiet)
+    return True
 
 
 def _prepare(row: dict, options: RunOptions) -> dict:
@@ -77,19 +79,34 @@ class _RecogniseAndWrite:
 
 
 def run_on_ray(jobs: list[Job], out_dir, options: RunOptions, address: str, actors: int,
-               on_result: Callable[[JobResult], None], documents_per_call: int = 4):
+               on_result: Callable[[JobResult], None]):
     import ray
     import ray.data
 
-    connect(address)
-    if not jobs:
-        return
+    started = connect(address)
+    try:
+        if jobs:
+            _run(jobs, out_dir, options, actors, on_result)
+    finally:
+        if started:
+            ray.shutdown()
+
+
+def _run(jobs: list[Job], out_dir, options: RunOptions, actors: int, on_result: Callable[[JobResult], None]):
+    import ray
+    import ray.data
+
     ray.data.DataContext.get_current().enable_progress_bars = False
-    gpus = ray.cluster_resources().get("GPU", 0) if options.device != "cpu" else 0
+    # the device is the cluster's to say: "auto" and "cuda" use its GPUs when it has any
+    gpus = int(ray.cluster_resources().get("GPU", 0)) if options.device != "cpu" else 0
+    if options.device == "cuda" and not gpus:
+        raise RuntimeError("--device cuda: the Ray cluster has no GPUs")
+    options.device = "cuda" if gpus else "cpu"
     if options.threads is None:
         options.threads = 1
-    if gpus:
-        options.device = "cuda"
+    # A GPU wants the lines of many documents per call; on a CPU a crop costs the same alone or
+    # in a batch (recognition batches by width anyway), so one document a call keeps memory low.
+    documents_per_call = 8 if gpus else 1
     # Fractions of a CPU, so that on a small machine the prepare tasks still find room beside
     # the actors (a pool that takes every CPU starves the stage that feeds it).
     actor_resources = {"num_gpus": 1} if gpus else {"num_cpus": 0.5}
@@ -97,6 +114,6 @@ def run_on_ray(jobs: list[Job], out_dir, options: RunOptions, address: str, acto
     dataset = dataset.map(_prepare, fn_kwargs={"options": options}, num_cpus=0.5)
     dataset = dataset.map_batches(_RecogniseAndWrite, fn_constructor_kwargs={"options": options, "out_dir": out_dir},
                                   batch_size=documents_per_call, batch_format="numpy",
-                                  concurrency=max(1, int(gpus) or actors), **actor_resources)
+                                  concurrency=gpus or max(1, actors), **actor_resources)
     for row in dataset.iter_rows():
         on_result(pickle.loads(row["result"]))

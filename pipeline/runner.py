@@ -93,7 +93,9 @@ class Pipeline:
     @property
     def recognizer(self) -> PPOCRRecognizer:
         if self._recognizer is None:
-            self._recognizer = PPOCRRecognizer(batch_size=self.options.ocr_batch_size, device=self.options.device,
+            gpu = self.options.device == "cuda"
+            batch = self.options.ocr_gpu_batch_size if gpu else self.options.ocr_batch_size
+            self._recognizer = PPOCRRecognizer(batch_size=batch, device=self.options.device,
                                                threads=self.options.threads)
         return self._recognizer
 
