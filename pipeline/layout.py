@@ -1,4 +1,4 @@
-"""Layout: normalise a page image (deskew) and find the ruled tables on it.
+"""Layout: normalise a page image (upright, deskewed) and find the ruled tables on it.
 
 Tables in these reports are always ruled, so ruling lines carry table finding: the bundled
 layout model misses every table on hard scans (it labels them `figure`, see models/README.md),
@@ -21,19 +21,26 @@ class LayoutOptions:
     # Vertical rulings can be as short as one row (the last row of a fragment, under a
     # full-width cell), so the bar is lower; a table's characters are shorter still.
     vertical_line_length: float = 0.2
+    line_gap: float = 0.12  # inches: breaks in a worn ruling that are bridged
+    # Rulings are found in a more sensitive binarisation than text (faint print shows): the
+    # openings drop the noise that lets in, since noise never runs straight for long.
+    line_contrast: int = 7
     min_table_width: float = 0.25  # share of the page width
+    upside_down: float = 0.6  # mean 180° probability of a page's text lines that turns it
 
 
 @dataclass
 class PageLines:
-    """Binary masks of the ruling lines of a normalised page."""
+    """Binary masks of the ruling lines of a normalised page, and the ink they were found in."""
     horizontal: np.ndarray
     vertical: np.ndarray
+    ink: np.ndarray | None = None
 
 
-def binarize(grey: np.ndarray) -> np.ndarray:
-    """Ink = 255. Adaptive, so uneven lighting and grey paper do not matter."""
-    return cv2.adaptiveThreshold(grey, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 15)
+def binarize(grey: np.ndarray, contrast: int = 15) -> np.ndarray:
+    """Ink = 255: pixels `contrast` grey levels darker than their neighbourhood's mean. Adaptive,
+    so uneven lighting and grey paper do not matter."""
+    return cv2.adaptiveThreshold(grey, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, contrast)
 
 
 def estimate_skew(ink: np.ndarray, max_angle: float, strips: int = 128) -> float:
@@ -62,37 +69,160 @@ def estimate_skew(ink: np.ndarray, max_angle: float, strips: int = 128) -> float
     return search(np.arange(best - 0.1, best + 0.1 + 1e-9, 0.02), 1)
 
 
-class PageNormaliser:
-    """Deskews scanned pages; born-digital pages (with a text layer) are left as they are."""
+def _text_lines(ink: np.ndarray, dpi: int, min_aspect: float, vertical: bool = False) -> list[tuple]:
+    """Boxes (x, y, w, h) of what looks like a line of text: characters smeared together along
+    the line, as tall as a character, many times longer than tall (rulings are too thin)."""
+    k = max(3, int(0.05 * dpi))
+    smear = cv2.dilate(ink, cv2.getStructuringElement(cv2.MORPH_RECT, (1, k) if vertical else (k, 1)))
+    n, _, stats, _ = cv2.connectedComponentsWithStats(smear, connectivity=8)
+    lines = []
+    for x, y, w, h, _ in stats[1:n]:
+        length, height = (h, w) if vertical else (w, h)
+        if 0.05 * dpi <= height <= 0.35 * dpi and length >= min_aspect * height:
+            lines.append((x, y, w, h))
+    return lines
 
-    def __init__(self, options: LayoutOptions | None = None):
+
+def is_sideways(ink: np.ndarray, dpi: int) -> bool:
+    """Whether the text runs top to bottom (a page turned by 90° or 270°): long lines of text
+    (six characters or more) then stand upright. Upright report pages measured at most 3% of
+    such lines' length upright against 97% lying."""
+    lying = sum(w for _, _, w, _ in _text_lines(ink, dpi, 6))
+    upright = sum(h for _, _, _, h in _text_lines(ink, dpi, 6, vertical=True))
+    return upright > 2 * lying
+
+
+def text_line_crops(grey: np.ndarray, ink: np.ndarray, dpi: int, limit: int = 12) -> list[np.ndarray]:
+    """The longest text lines of a page, for telling which way up the page is."""
+    lines = sorted(_text_lines(ink, dpi, 3), key=lambda b: -b[2])
+    return [grey[y:y + h, x:x + w] for x, y, w, h in lines[:limit]]
+
+
+def page_quadrilateral(grey: np.ndarray, size: int = 600) -> np.ndarray | None:
+    """The corners of the sheet in a photo of it (paper brighter than what it lies on), or
+    None for a scan, where the sheet fills the image. Clockwise from top left, in pixels:
+    found on a reduced image, then each side fitted as a line through the full-resolution
+    outline (corners to a pixel: a few pixels off bend every ruling of the flattened page)."""
+    def sheet_outline(image: np.ndarray) -> np.ndarray | None:
+        _, paper = cv2.threshold(cv2.GaussianBlur(image, (5, 5), 0), 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+        k = max(3, int(0.025 * max(image.shape)))
+        paper = cv2.morphologyEx(paper, cv2.MORPH_CLOSE, np.ones((k, k), np.uint8))  # text holes
+        contours, _ = cv2.findContours(paper, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
+        sheet = max(contours, key=cv2.contourArea) if contours else None
+        if sheet is None or cv2.contourArea(sheet) < 0.4 * image.shape[0] * image.shape[1]:
+            return None
+        return sheet.reshape(-1, 2).astype(np.float64)
+
+    scale = min(1.0, size / max(grey.shape))
+    small = cv2.resize(grey, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    outline = sheet_outline(small)
+    if outline is None:
+        return None
+    hull = cv2.convexHull(outline.astype(np.float32))
+    quad = cv2.approxPolyDP(hull, 0.02 * cv2.arcLength(hull, True), True).reshape(-1, 2).astype(np.float64)
+    if len(quad) != 4:
+        return None
+    s, d = quad.sum(axis=1), quad[:, 0] - quad[:, 1]
+    quad = np.array([quad[s.argmin()], quad[d.argmax()], quad[s.argmax()], quad[d.argmin()]])
+    h, w = small.shape
+    if np.abs(quad - np.array([[0, 0], [w, 0], [w, h], [0, h]])).max() < 0.02 * max(h, w):
+        return None  # the sheet is the whole image: a scan
+    quad /= scale
+    full = sheet_outline(grey)
+    return quad if full is None else _fit_sides(full, quad)
+
+
+def _fit_sides(outline: np.ndarray, quad: np.ndarray) -> np.ndarray:
+    """Corners where lines fitted to the outline points along each side of `quad` meet."""
+    lines = []
+    for i in range(4):
+        a, b = quad[i], quad[(i + 1) % 4]
+        direction = (b - a) / np.linalg.norm(b - a)
+        rel = outline - a
+        along = rel @ direction / np.linalg.norm(b - a)
+        off = np.abs(rel @ np.array([-direction[1], direction[0]]))
+        points = outline[(along > 0.1) & (along < 0.9) & (off < 0.01 * np.linalg.norm(b - a) + 3)]
+        if len(points) < 10:
+            return quad
+        vx, vy, x0, y0 = cv2.fitLine(points.astype(np.float32), cv2.DIST_HUBER, 0, 0.01, 0.01).ravel()
+        lines.append((np.array([x0, y0], np.float64), np.array([vx, vy], np.float64)))
+    corners = []
+    for i in range(4):  # corner i is where side i-1 meets side i
+        (p1, d1), (p2, d2) = lines[i - 1], lines[i]
+        t = np.linalg.solve(np.column_stack([d1, -d2]), p2 - p1)
+        corners.append(p1 + t[0] * d1)
+    return np.array(corners)
+
+
+def flatten(grey: np.ndarray, quad: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The sheet inside `quad` warped to a rectangle of its own size; and the 3x3 map to it."""
+    top, bottom = np.linalg.norm(quad[1] - quad[0]), np.linalg.norm(quad[2] - quad[3])
+    left, right = np.linalg.norm(quad[3] - quad[0]), np.linalg.norm(quad[2] - quad[1])
+    w, h = int(round(max(top, bottom))), int(round(max(left, right)))
+    target = np.float32([[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]])
+    m = cv2.getPerspectiveTransform(quad.astype(np.float32), target)
+    return cv2.warpPerspective(grey, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=255), m
+
+
+def _affine3(m: np.ndarray) -> np.ndarray:
+    return np.vstack([m, [0.0, 0.0, 1.0]])
+
+
+class PageNormaliser:
+    """Turns scanned pages upright (by quarter turns, then 180° when the orientation classifier
+    finds the lines upside down) and deskews them; born-digital pages (with a text layer) are
+    left as they are. The page keeps the affine back to the rasterised page, for bboxes."""
+
+    def __init__(self, options: LayoutOptions | None = None, orientation=None):
         self.options = options or LayoutOptions()
+        self.orientation = orientation  # an ocr.OrientationClassifier, or None: no 180° check
 
     def __call__(self, page: Page) -> Page:
         if page.words is not None:
             return page
-        angle = estimate_skew(binarize(page.image), self.options.max_skew)
-        if abs(angle) < 0.05:
-            return page
-        h, w = page.image.shape
-        m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
-        page.image = cv2.warpAffine(page.image, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=255)
-        page.to_source = cv2.invertAffineTransform(m)
+        forward = np.eye(3)  # rasterised page → normalised image
+        quad = page_quadrilateral(page.image)
+        if quad is not None:  # a photo of the page: flatten it
+            page.image, m = flatten(page.image, quad)
+            forward = m @ forward
+        ink = binarize(page.image)
+        if is_sideways(ink, page.dpi):
+            h = page.image.shape[0]
+            page.image = cv2.rotate(page.image, cv2.ROTATE_90_CLOCKWISE)
+            forward = _affine3(np.array([[0.0, -1.0, h - 1.0], [1.0, 0.0, 0.0]])) @ forward
+            ink = binarize(page.image)
+        angle = estimate_skew(ink, self.options.max_skew)
+        if abs(angle) >= 0.05:
+            h, w = page.image.shape
+            m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+            page.image = cv2.warpAffine(page.image, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=255)
+            forward = _affine3(m) @ forward
+        if self.orientation is not None:
+            lines = text_line_crops(page.image, binarize(page.image), page.dpi)
+            if self.orientation.upside_down(lines) > self.options.upside_down:
+                h, w = page.image.shape
+                page.image = cv2.rotate(page.image, cv2.ROTATE_180)
+                forward = _affine3(np.array([[-1.0, 0.0, w - 1.0], [0.0, -1.0, h - 1.0]])) @ forward
+        page.to_source = np.linalg.inv(forward)
         return page
 
 
 def ruling_lines(grey: np.ndarray, dpi: int, options: LayoutOptions) -> PageLines:
-    """Long straight runs of ink: opening keeps runs longer than any text stroke (adjacent
-    characters' strokes never touch), then a short closing along the line bridges breaks."""
-    ink = binarize(grey)
+    """Long straight runs of ink. An opening keeps runs longer than any stroke of a character
+    (adjacent characters never touch); a closing along the line then bridges the gaps of a worn
+    or faintly printed ruling, and a second, longer opening keeps what is a line as a whole."""
+    ink = binarize(grey, options.line_contrast)
     k = max(15, int(options.line_length * dpi))
     kv = max(10, int(options.vertical_line_length * dpi))
-    gap = max(3, int(0.03 * dpi))
-    horizontal = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (k, 1)))
-    horizontal = cv2.morphologyEx(horizontal, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (gap, 1)))
-    vertical = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, kv)))
-    vertical = cv2.morphologyEx(vertical, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, gap)))
-    return PageLines(horizontal, vertical)
+    gap = max(3, int(options.line_gap * dpi))
+
+    def runs(shape_open, shape_close, shape_keep):
+        rect = lambda size: cv2.getStructuringElement(cv2.MORPH_RECT, size)  # noqa: E731
+        mask = cv2.morphologyEx(ink, cv2.MORPH_OPEN, rect(shape_open))
+        mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, rect(shape_close))
+        return cv2.morphologyEx(mask, cv2.MORPH_OPEN, rect(shape_keep))
+
+    return PageLines(runs((kv, 1), (gap, 1), (k, 1)), runs((1, kv), (1, gap), (1, kv)), ink)
 
 
 def find_tables(lines: PageLines, options: LayoutOptions) -> list[BBox]:

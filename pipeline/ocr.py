@@ -162,6 +162,36 @@ class PPOCRRecognizer(TextRecognizer):
         return "".join(text), char_probs, steps
 
 
+class OrientationClassifier:
+    """PaddleOCR's text-direction classifier (0° or 180°, shipped in the rapidocr wheel) on a
+    handful of text-line crops: is the page upside down?"""
+
+    name = "ch_ppocr_mobile_v2.0_cls (onnxruntime)"
+    shape = (48, 192)
+
+    def __init__(self, threads: int | None = None):
+        import onnxruntime as ort
+
+        so = ort.SessionOptions()
+        so.intra_op_num_threads = threads or 0
+        so.log_severity_level = 3
+        path = bundled_model("ch_ppocr_mobile_v2.0_cls_mobile.onnx")
+        self.session = ort.InferenceSession(str(path), so, providers=["CPUExecutionProvider"])
+
+    def upside_down(self, crops: list[np.ndarray]) -> float:
+        """The mean probability that the lines are turned by 180° (0.5 when there are none)."""
+        if not crops:
+            return 0.5
+        h, w = self.shape
+        batch = np.zeros((len(crops), 3, h, w), np.float32)
+        for i, crop in enumerate(crops):
+            new_w = min(w, max(1, math.ceil(h * crop.shape[1] / crop.shape[0])))
+            resized = cv2.resize(crop, (new_w, h)).astype(np.float32)
+            batch[i, :, :, :new_w] = (resized / 255.0 - 0.5) / 0.5
+        probs = self.session.run(None, {self.session.get_inputs()[0].name: batch})[0]
+        return float(probs[:, 1].mean())
+
+
 def split_lines(ink: np.ndarray, min_gap: int) -> list[tuple[int, int]]:
     """Row ranges of the text lines in a binary crop (ink = 255)."""
     rows = np.flatnonzero(ink.max(axis=1) > 0)

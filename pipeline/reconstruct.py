@@ -11,6 +11,8 @@ Both templates are tried; the one whose labels match better wins.
 """
 from __future__ import annotations
 
+import numpy as np
+
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -257,6 +259,35 @@ def _cell_under(row: RowView, header: Placed) -> tuple[Placed | None, float]:
     return best, best_overlap / max(1e-6, min(header.x1 - header.x0, best.x1 - best.x0))
 
 
+def infer_missing_headers(headers: list[HeaderCell], columns: list[str], trust: float = 0.8) -> list[HeaderCell]:
+    """Headers for columns whose own header cell was unreadable (a seal over it), from the
+    template's column order: in a fragment where the columns on both sides were read, the
+    missing ones share the space between them (the last column: the space to the table's
+    right edge). Their score is lowered, so the cells under them are scored with less trust."""
+    inferred = []
+    by_table: dict[int, dict[str, HeaderCell]] = {}
+    for h in headers:
+        by_table.setdefault(id(h.placed.table), {}).setdefault(h.column, h)
+    for known in by_table.values():
+        present = [i for i, c in enumerate(columns) if c in known]
+        for left, right in zip(present, present[1:] + [len(columns)]):
+            missing = columns[left + 1:right]
+            if not missing:
+                continue
+            a = known[columns[left]]
+            b = known[columns[right]] if right < len(columns) else None
+            start, end = a.placed.x1, b.placed.x0 if b is not None else 1.0
+            if end - start < 0.01 * len(missing):
+                continue
+            step = (end - start) / len(missing)
+            row = max(a.row, b.row) if b is not None else a.row
+            score = trust * min(a.score, b.score if b is not None else a.score)
+            for k, column in enumerate(missing):
+                placed = Placed(a.placed.cell, a.placed.page, start + k * step, start + (k + 1) * step, a.placed.table)
+                inferred.append(HeaderCell(column, row, placed, score))
+    return inferred
+
+
 def _nearest_header(headers: list[HeaderCell], column: str, row: int) -> HeaderCell | None:
     above = [h for h in headers if h.column == column and h.row < row]
     if above:
@@ -295,16 +326,14 @@ def _result(placed: Placed | None, label_score: float, spec: TableSpec, column: 
 
 
 def _source_bbox(placed: Placed) -> list[float]:
-    """The cell's box on the rasterised page (undoing the deskew)."""
+    """The cell's box on the rasterised page (undoing the page's normalisation)."""
     x0, y0, x1, y1 = placed.cell.bbox
     m = placed.table.to_source
     if m is None:
         return [round(v, 1) for v in (x0, y0, x1, y1)]
-    xs, ys = [], []
-    for x, y in ((x0, y0), (x1, y0), (x0, y1), (x1, y1)):
-        xs.append(m[0, 0] * x + m[0, 1] * y + m[0, 2])
-        ys.append(m[1, 0] * x + m[1, 1] * y + m[1, 2])
-    return [round(min(xs), 1), round(min(ys), 1), round(max(xs), 1), round(max(ys), 1)]
+    corners = m @ np.array([[x0, x1, x0, x1], [y0, y0, y1, y1], [1.0, 1.0, 1.0, 1.0]])
+    xs, ys = corners[0] / corners[2], corners[1] / corners[2]
+    return [round(float(xs.min()), 1), round(float(ys.min()), 1), round(float(xs.max()), 1), round(float(ys.max()), 1)]
 
 
 def _values_by_order(row: RowView, k: int) -> tuple[list[Placed | None], bool]:
@@ -338,6 +367,7 @@ def match_rows_table(rows: list[RowView], spec: TableSpec) -> TableMatch:
     headers = find_headers(rows, spec.columns, skip=data_like | set(matched.values()))
     out = TableMatch(found=bool(matched))
     out.score = sum(sims.values()) + sum(h.score for h in headers) * 0.5
+    headers += infer_missing_headers(headers, list(spec.columns))
     for j, spec_row in enumerate(spec.rows):
         r = matched.get(j)
         ids = [(f"{spec.id}/{spec_row.id}/{column}", column) for column in spec_row.columns]

@@ -14,7 +14,7 @@ from .config import RunOptions
 from .confidence import ConfidenceScorer
 from .ingest import INPUT_SUFFIXES, iter_pages, sniff
 from .layout import LayoutOptions, PageNormaliser, erase_lines, find_tables, ruling_lines
-from .ocr import CellReader, LineJob, PPOCRRecognizer, add_reading
+from .ocr import CellReader, LineJob, OrientationClassifier, PPOCRRecognizer, add_reading
 from .readers import read_structured
 from .reconstruct import parse_title, reconstruct
 from .structure import build_grid
@@ -83,7 +83,7 @@ class Pipeline:
     def __init__(self, options: RunOptions | None = None):
         self.options = options or RunOptions()
         self.layout_options = LayoutOptions()
-        self.normalise = PageNormaliser(self.layout_options)
+        self.normalise = PageNormaliser(self.layout_options, OrientationClassifier(threads=self.options.threads))
         self.templates = list(load_templates().values())
         self.check = ArithmeticChecks(self.options.checks())
         self.score = ConfidenceScorer(self.options.confidence())

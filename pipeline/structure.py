@@ -1,7 +1,8 @@
 """Structure: rows, columns and merged cells of a table from its ruling lines.
 
 Grid lines are the clustered positions of ruling segments; two neighbouring lattice cells
-belong to one merged cell when no ruling separates them.
+belong to one merged cell when no ruling separates them: neither a stretch of found line nor,
+for worn and broken rulings, a straight row of ink along the lattice line.
 """
 from __future__ import annotations
 
@@ -37,6 +38,15 @@ def _covered(strip: np.ndarray, axis: int) -> float:
     return float(np.count_nonzero(strip.max(axis=axis))) / strip.shape[1 - axis]
 
 
+def _straight(strip: np.ndarray) -> float:
+    """The largest share of one pixel row of a band (rows along the ruling) that is ink: a
+    ruling broken into short dashes still fills most of its row, a line of text crossing the
+    band fills much less of any one row."""
+    if strip.size == 0:
+        return 0.0
+    return float((strip > 0).mean(axis=1).max())
+
+
 class _UnionFind:
     def __init__(self, n: int):
         self.parent = list(range(n))
@@ -51,7 +61,8 @@ class _UnionFind:
         self.parent[self.find(a)] = self.find(b)
 
 
-def build_grid(lines: PageLines, region: BBox, page: int, dpi: int, min_cover: float = 0.5) -> Table | None:
+def build_grid(lines: PageLines, region: BBox, page: int, dpi: int, min_cover: float = 0.2,
+               min_straight: float = 0.6) -> Table | None:
     """The table inside `region`, or None when it has no lattice (fewer than 2×2 lines)."""
     x0, y0, x1, y1 = (int(round(v)) for v in region)
     h_mask = lines.horizontal[y0:y1, x0:x1]
@@ -62,6 +73,11 @@ def build_grid(lines: PageLines, region: BBox, page: int, dpi: int, min_cover: f
     if len(ys) < 2 or len(xs) < 2:
         return None
     n_rows, n_cols = len(ys) - 1, len(xs) - 1
+    ink = lines.ink[y0:y1, x0:x1] if lines.ink is not None else np.zeros_like(h_mask)
+
+    def separated(ruling: np.ndarray, ink_band: np.ndarray) -> bool:
+        """A ruling runs between two lattice cells: found as a line, or as a worn one."""
+        return _covered(ruling, 0) >= min_cover or _straight(ink_band) >= min_straight
     band = max(2, int(0.015 * dpi))
     inset = max(2, int(0.02 * dpi))
     uf = _UnionFind(n_rows * n_cols)
@@ -71,13 +87,13 @@ def build_grid(lines: PageLines, region: BBox, page: int, dpi: int, min_cover: f
             ca, cb = int(xs[c]) + inset, int(xs[c + 1]) - inset
             if c + 1 < n_cols:
                 x = int(xs[c + 1])
-                strip = v_mask[ra:rb, max(0, x - band):x + band + 1].T
-                if _covered(strip, 0) < min_cover:
+                cols = slice(max(0, x - band), x + band + 1)
+                if not separated(v_mask[ra:rb, cols].T, ink[ra:rb, cols].T):
                     uf.union(r * n_cols + c, r * n_cols + c + 1)
             if r + 1 < n_rows:
                 y = int(ys[r + 1])
-                strip = h_mask[max(0, y - band):y + band + 1, ca:cb]
-                if _covered(strip, 0) < min_cover:
+                rows = slice(max(0, y - band), y + band + 1)
+                if not separated(h_mask[rows, ca:cb], ink[rows, ca:cb]):
                     uf.union(r * n_cols + c, (r + 1) * n_cols + c)
     groups: dict[int, list[tuple[int, int]]] = {}
     for r in range(n_rows):

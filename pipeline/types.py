@@ -21,8 +21,9 @@ class Page:
     image: np.ndarray | None  # grey uint8; dropped once the page is read, to bound memory
     dpi: int
     words: list[Word] | None = None  # the text layer, when the PDF has a usable one
-    # 2x3 affine from the normalised image back to the rasterised page (deskew), for bboxes
-    to_source: np.ndarray = field(default_factory=lambda: np.array([[1.0, 0, 0], [0, 1.0, 0]]))
+    # 3x3 homography from the normalised image back to the rasterised page (undoing the
+    # flattening, turning and deskewing), for bboxes
+    to_source: np.ndarray = field(default_factory=lambda: np.eye(3))
     tables: list["Table"] = field(default_factory=list)
     title_lines: list[str] = field(default_factory=list)  # text lines above the tables (page 1 only)
 
@@ -49,7 +50,7 @@ class Table:
     n_rows: int
     n_cols: int
     cells: list[Cell] = field(default_factory=list)
-    to_source: np.ndarray | None = None  # the page's affine, to report bboxes on the source page
+    to_source: np.ndarray | None = None  # the page's homography, to report bboxes on the source page
     # What a cell's bbox measures: "page" pixels of a rasterised page; "grid" lattice units of a
     # born-digital table (Word, HTML); "rows" nothing but the order of cells in their row (a text
     # extraction, where a merged cell's width is lost).

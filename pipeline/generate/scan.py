@@ -1,7 +1,8 @@
 """Turn a born-digital report into the scan an office would publish: an image-only PDF.
 
-Degradations: grey paper, uneven exposure, skew, blur, noise, low contrast, red seals and JPEG
-compression, drawn per page within the bounds of ScanOptions (ScanOptions.hard() for the hard set).
+Degradations: faint and broken rulings, grey paper, uneven exposure, skew, blur, noise, low
+contrast, red seals, phone photos at an angle, pages turned by 90/180/270° and JPEG compression,
+drawn per page within the bounds of ScanOptions (hard() and field() for the harder sets).
 """
 from __future__ import annotations
 
@@ -28,6 +29,9 @@ class ScanOptions:
     ink: tuple[float, float] = (10, 45)  # grey level of black ink
     paper: tuple[float, float] = (222, 248)
     seal: float = 0.0  # chance that a page carries a red official seal (公章)
+    broken_lines: float = 0.0  # chance that a page's rulings print faint and broken
+    photo: float = 0.0  # chance that a page is a phone photo: perspective, dark surround, shading
+    turn: float = 0.0  # chance that a page is turned: by 180° half the time, else 90° or 270°
 
     @classmethod
     def hard(cls) -> "ScanOptions":
@@ -35,10 +39,19 @@ class ScanOptions:
         return cls(dpi=150, max_skew=1.5, blur=(0.5, 1.1), noise=(5.0, 11.0), jpeg_quality=(45, 75),
                    ink=(40, 110), paper=(200, 235), seal=0.5)
 
+    @classmethod
+    def field(cls) -> "ScanOptions":
+        """Reports as offices really scan them: 150 dpi, ±3° skew, seals over the tables, faint
+        and broken rulings, one page in three photographed at an angle, some pages turned."""
+        return cls(dpi=150, max_skew=3.0, blur=(0.4, 0.9), noise=(3.0, 8.0), jpeg_quality=(50, 80),
+                   ink=(15, 70), paper=(205, 240), seal=0.5, broken_lines=1.0, photo=1 / 3, turn=0.15)
+
 
 def degrade(page: np.ndarray, rng: random.Random, opt: ScanOptions) -> np.ndarray:
     """A grey page image as scanned: uint8 grey of the same size, or RGB when a seal is stamped."""
     h, w = page.shape
+    if rng.random() < opt.broken_lines:
+        page = break_lines(page, rng, opt.dpi)
     img = page.astype(np.float32)
     paper = rng.uniform(*opt.paper)
     ink = rng.uniform(*opt.ink)
@@ -55,8 +68,55 @@ def degrade(page: np.ndarray, rng: random.Random, opt: ScanOptions) -> np.ndarra
     img = np.clip(img, 0, 255).astype(np.uint8)
     if rng.random() < opt.seal:
         img = stamp_seal(img, rng, opt.dpi)
+    if rng.random() < opt.photo:
+        img = photograph(img, rng)
+    if rng.random() < opt.turn:
+        img = np.ascontiguousarray(np.rot90(img, rng.choice([2, 2, 1, 3])))
     ok, buf = cv2.imencode(".jpg", img, [cv2.IMWRITE_JPEG_QUALITY, rng.randint(*opt.jpeg_quality)])
     return cv2.imdecode(buf, cv2.IMREAD_UNCHANGED)
+
+
+def break_lines(page: np.ndarray, rng: random.Random, dpi: int) -> np.ndarray:
+    """Rulings as a worn printer or a light scan leaves them: each long line is faded to a grey
+    and broken by gaps every inch or so (text is left alone)."""
+    ink = (page < 128).astype(np.uint8)
+    k = int(0.3 * dpi)
+    horizontal = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (k, 1)))
+    vertical = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, k)))
+    out = page.copy()
+    out[(horizontal | vertical) > 0] = int(rng.uniform(60, 150))  # faint
+    gap = (int(0.02 * dpi), int(0.07 * dpi))
+    for mask, along in ((horizontal, 1), (vertical, 0)):
+        ys, xs = np.nonzero(mask)
+        if ys.size == 0:
+            continue
+        breaks = max(1, ys.size // (3 * dpi))  # about one a inch: a line is ~3 px thick
+        for i in np.random.default_rng(rng.randrange(2**32)).choice(ys.size, size=breaks, replace=False):
+            y, x, g = ys[i], xs[i], rng.randint(*gap)
+            if along:
+                out[y - 2:y + 3, x:x + g][page[y - 2:y + 3, x:x + g] < 128] = 255
+            else:
+                out[y:y + g, x - 2:x + 3][page[y:y + g, x - 2:x + 3] < 128] = 255
+    return out
+
+
+def photograph(img: np.ndarray, rng: random.Random) -> np.ndarray:
+    """The page as a phone photo of it: on a darker desk, seen at an angle (each corner moved by
+    up to 5% of the page), with light falling off across it."""
+    h, w = img.shape[:2]
+    margin = int(0.06 * max(h, w))
+    desk = rng.uniform(40, 110)
+    src = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
+    jitter = lambda: rng.uniform(-0.05, 0.05) * max(h, w)  # noqa: E731
+    dst = np.float32([[margin + jitter(), margin + jitter()], [w + margin + jitter(), margin + jitter()],
+                      [w + margin + jitter(), h + margin + jitter()], [margin + jitter(), h + margin + jitter()]])
+    size = (w + 2 * margin, h + 2 * margin)
+    m = cv2.getPerspectiveTransform(src, dst)
+    border = (desk,) * 3 if img.ndim == 3 else desk
+    photo = cv2.warpPerspective(img, m, size, flags=cv2.INTER_LINEAR, borderValue=border).astype(np.float32)
+    shade = np.linspace(rng.uniform(0.8, 1.0), rng.uniform(0.95, 1.1), size[1], dtype=np.float32)[:, None]
+    photo *= shade if img.ndim == 2 else shade[..., None]
+    return np.clip(photo, 0, 255).astype(np.uint8)
 
 
 def stamp_seal(grey: np.ndarray, rng: random.Random, dpi: int) -> np.ndarray:
