@@ -75,26 +75,29 @@ def build_grid(lines: PageLines, region: BBox, page: int, dpi: int, min_cover: f
     n_rows, n_cols = len(ys) - 1, len(xs) - 1
     ink = lines.ink[y0:y1, x0:x1] if lines.ink is not None else np.zeros_like(h_mask)
 
-    def separated(ruling: np.ndarray, ink_band: np.ndarray) -> bool:
-        """A ruling runs between two lattice cells: found as a line, or as a worn one."""
-        return _covered(ruling, 0) >= min_cover or _straight(ink_band) >= min_straight
-    band = max(2, int(0.015 * dpi))
+    # A found ruling is looked for in a wider band than ink: rulings lean a little on a photo
+    # that was flattened, and the ruling masks hold nothing but long straight runs anyway.
+    ruling_band, ink_band = max(2, int(0.04 * dpi)), max(2, int(0.015 * dpi))
+
+    def separated(mask: np.ndarray, at: int, span: slice, axis: int) -> bool:
+        """Whether a ruling runs at `at` (across `axis`) along `span`: a stretch of found line,
+        or, for a worn one, a straight row of ink."""
+        def band(image: np.ndarray, width: int) -> np.ndarray:
+            near = slice(max(0, at - width), at + width + 1)
+            return image[near, span] if axis == 0 else image[span, near].T
+
+        return _covered(band(mask, ruling_band), 0) >= min_cover or _straight(band(ink, ink_band)) >= min_straight
+
     inset = max(2, int(0.02 * dpi))
     uf = _UnionFind(n_rows * n_cols)
     for r in range(n_rows):
-        ra, rb = int(ys[r]) + inset, int(ys[r + 1]) - inset
+        rows = slice(int(ys[r]) + inset, int(ys[r + 1]) - inset)
         for c in range(n_cols):
-            ca, cb = int(xs[c]) + inset, int(xs[c + 1]) - inset
-            if c + 1 < n_cols:
-                x = int(xs[c + 1])
-                cols = slice(max(0, x - band), x + band + 1)
-                if not separated(v_mask[ra:rb, cols].T, ink[ra:rb, cols].T):
-                    uf.union(r * n_cols + c, r * n_cols + c + 1)
-            if r + 1 < n_rows:
-                y = int(ys[r + 1])
-                rows = slice(max(0, y - band), y + band + 1)
-                if not separated(h_mask[rows, ca:cb], ink[rows, ca:cb]):
-                    uf.union(r * n_cols + c, (r + 1) * n_cols + c)
+            cols = slice(int(xs[c]) + inset, int(xs[c + 1]) - inset)
+            if c + 1 < n_cols and not separated(v_mask, int(xs[c + 1]), rows, 1):
+                uf.union(r * n_cols + c, r * n_cols + c + 1)
+            if r + 1 < n_rows and not separated(h_mask, int(ys[r + 1]), cols, 0):
+                uf.union(r * n_cols + c, (r + 1) * n_cols + c)
     groups: dict[int, list[tuple[int, int]]] = {}
     for r in range(n_rows):
         for c in range(n_cols):
