@@ -32,7 +32,7 @@ def long_pdf_memory(pages: int, seed: int, work: Path):
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         run = json.loads((out / "manifest.jsonl").read_text(encoding="utf-8").splitlines()[-1])
         results[name] = run
-    print(f"\n== memory: one scanned PDF, `reportocr run --workers 1`")
+    print("\n== memory: one scanned PDF, `reportocr run --workers 1`")
     for name, run in results.items():
         print(f"{name:15s} {run['pages']} pages in {run['seconds']:.0f}s, peak memory "
               f"{run['peak_rss_mb_per_worker'][0]:.0f} MB")
