@@ -58,6 +58,33 @@ def bundled_model(filename: str) -> Path:
     return Path(rapidocr.__file__).parent / "models" / filename
 
 
+def onnx_session(path: Path, threads: int | None, device: str = "cpu"):
+    """An ONNX Runtime session on `threads` CPU threads (None: its default, all cores), on the
+    CUDA provider first when `device` is "cuda"."""
+    import onnxruntime as ort
+
+    so = ort.SessionOptions()
+    so.intra_op_num_threads = threads or 0
+    so.log_severity_level = 3
+    providers = ["CUDAExecutionProvider", "CPUExecutionProvider"] if device == "cuda" else ["CPUExecutionProvider"]
+    return ort.InferenceSession(str(path), so, providers=providers)
+
+
+def scaled_width(crop: np.ndarray, height: int) -> int:
+    """A crop's width once scaled to `height`, keeping its aspect."""
+    return max(1, math.ceil(height * crop.shape[1] / crop.shape[0]))
+
+
+def model_input(crop: np.ndarray, height: int, width: int) -> np.ndarray:
+    """A grey line crop as PP-OCR's models take it: scaled to `height` (no wider than `width`),
+    values in [-1, 1] on three channels, padded with 0 on the right to `width`."""
+    new_w = min(width, scaled_width(crop, height))
+    resized = cv2.resize(crop, (new_w, height), interpolation=cv2.INTER_LINEAR).astype(np.float32)
+    out = np.zeros((3, height, width), np.float32)
+    out[:, :, :new_w] = (resized / 255.0 - 0.5) / 0.5
+    return out
+
+
 def resolve_device(device: str) -> str:
     """"auto" → "cuda" when ONNX Runtime has its CUDA provider (the onnxruntime-gpu wheel and a
     GPU), else "cpu"; "cuda" without it is an error, not a silent fall-back to the CPU."""
@@ -77,16 +104,8 @@ class PPOCRRecognizer(TextRecognizer):
 
     def __init__(self, model_path: Path | None = None, batch_size: int = 16, threads: int | None = None,
                  device: str = "cpu"):
-        import onnxruntime as ort
-
         self.model_path = model_path or bundled_model("PP-OCRv6_rec_small.onnx")
-        so = ort.SessionOptions()
-        so.intra_op_num_threads = threads or int(os.environ.get("REPORTOCR_THREADS", 0)) or 0
-        so.log_severity_level = 3
-        providers = ["CPUExecutionProvider"]
-        if device == "cuda":
-            providers.insert(0, "CUDAExecutionProvider")
-        self.session = ort.InferenceSession(str(self.model_path), so, providers=providers)
+        self.session = onnx_session(self.model_path, threads or int(os.environ.get("REPORTOCR_THREADS", 0)), device)
         meta = self.session.get_modelmeta().custom_metadata_map
         self.charset = ["<blank>"] + meta["character"].splitlines() + [" "]
         self.batch_size = batch_size
@@ -95,15 +114,11 @@ class PPOCRRecognizer(TextRecognizer):
         self.numeric_groups = [[index[ch] for ch in LOOKALIKES[c] if ch in index] for c in NUMERIC_CLASSES]
 
     @staticmethod
-    def _width(crop: np.ndarray) -> int:
-        return max(1, math.ceil(REC_HEIGHT * crop.shape[1] / crop.shape[0]))
-
-    @classmethod
-    def _padded_width(cls, crop: np.ndarray, step: int = 8) -> int:
+    def _padded_width(crop: np.ndarray, step: int = 8) -> int:
         """The width a crop is padded to: its own, rounded up to the model's stride. It depends
         on nothing else in the batch, so a reading is the same however crops are batched (one
         document or many, local or on Ray)."""
-        return max(REC_HEIGHT, -(-cls._width(crop) // step) * step)
+        return max(REC_HEIGHT, -(-scaled_width(crop, REC_HEIGHT) // step) * step)
 
     def _batches(self, crops: list[np.ndarray]) -> list[list[int]]:
         """Crops of one padded width together, up to `batch_size` (the model's cost grows with
@@ -114,18 +129,11 @@ class PPOCRRecognizer(TextRecognizer):
         return [same[k:k + self.batch_size] for _, same in sorted(by_width.items())
                 for k in range(0, len(same), self.batch_size)]
 
-    def _prepare(self, crop: np.ndarray, width: int) -> np.ndarray:
-        new_w = min(width, self._width(crop))
-        resized = cv2.resize(crop, (new_w, REC_HEIGHT), interpolation=cv2.INTER_LINEAR).astype(np.float32)
-        out = np.zeros((3, REC_HEIGHT, width), np.float32)
-        out[:, :, :new_w] = (resized / 255.0 - 0.5) / 0.5
-        return out
-
     def recognize(self, crops: list[np.ndarray]) -> list[Recognition]:
         results: list[Recognition | None] = [None] * len(crops)
         for idx in self._batches(crops):
             width = self._padded_width(crops[idx[0]])
-            batch = np.stack([self._prepare(crops[i], width) for i in idx])
+            batch = np.stack([model_input(crops[i], REC_HEIGHT, width) for i in idx])
             probs = self.session.run(None, {self.session.get_inputs()[0].name: batch})[0]
             for i, p in zip(idx, probs):
                 results[i] = self._decode(p)
@@ -170,24 +178,13 @@ class OrientationClassifier:
     shape = (48, 192)
 
     def __init__(self, threads: int | None = None):
-        import onnxruntime as ort
-
-        so = ort.SessionOptions()
-        so.intra_op_num_threads = threads or 0
-        so.log_severity_level = 3
-        path = bundled_model("ch_ppocr_mobile_v2.0_cls_mobile.onnx")
-        self.session = ort.InferenceSession(str(path), so, providers=["CPUExecutionProvider"])
+        self.session = onnx_session(bundled_model("ch_ppocr_mobile_v2.0_cls_mobile.onnx"), threads)
 
     def upside_down(self, crops: list[np.ndarray]) -> float:
         """The mean probability that the lines are turned by 180° (0.5 when there are none)."""
         if not crops:
             return 0.5
-        h, w = self.shape
-        batch = np.zeros((len(crops), 3, h, w), np.float32)
-        for i, crop in enumerate(crops):
-            new_w = min(w, max(1, math.ceil(h * crop.shape[1] / crop.shape[0])))
-            resized = cv2.resize(crop, (new_w, h)).astype(np.float32)
-            batch[i, :, :, :new_w] = (resized / 255.0 - 0.5) / 0.5
+        batch = np.stack([model_input(crop, *self.shape) for crop in crops])
         probs = self.session.run(None, {self.session.get_inputs()[0].name: batch})[0]
         return float(probs[:, 1].mean())
 

@@ -1,5 +1,6 @@
-"""The pipeline: ingest → layout → structure → ocr → reconstruct → checks → confidence, for one file,
-and the batch loop over many files (one bad file never stops a batch)."""
+"""The pipeline: ingest → layout → structure → ocr → reconstruct → checks → confidence, for one
+file (a failure is an Outcome with its stage and page, never an exception); and which files a
+list of inputs names. The batch around it is pipeline/batch.py."""
 from __future__ import annotations
 
 import hashlib
