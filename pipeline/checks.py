@@ -38,6 +38,7 @@ class CheckOptions:
     confident_reading: float  # OCR probability above which a reading is trusted
     failure_factor: float  # confidence multiplier per failed check a cell is in
     repair: bool
+    sealed_share: float = 0.05  # a cell's text this much under a seal may have lost its digits
 
 
 def candidate_readings(cell: CellResult, decimal: bool, signed: bool) -> dict[float | int, float]:
@@ -141,7 +142,8 @@ class ArithmeticChecks:
     def _solve_unreadable(self, template: Template, cells: dict[str, CellResult], values: dict):
         """A recognised cell whose reading is no number (ink of a seal over a digit, say) is
         the one unknown of an identity whose other cells are known: the value that makes it hold
-        is proposed when the digits in the reading contain it, and every identity then holds."""
+        is proposed when the digits in the reading contain it (or a seal lay over it, whose red
+        ink may have been washed out with the digit's strokes), and every identity then holds."""
         unknown = {cid for cid, c in cells.items() if c.found and c.recognised and not c.parse_ok}
         proposed: dict[str, float | int] = {}
         progress = True
@@ -159,7 +161,9 @@ class ArithmeticChecks:
                 residual = sum(known[c] or 0 for c in ident.rhs if c != cid) - \
                     sum(known[c] or 0 for c in ident.lhs if c != cid)
                 value = residual * side
-                if value >= 0 and float(value).is_integer() and int(value) in _digit_readings(cells[cid].text or ""):
+                sealed = cells[cid].under_seal >= self.options.sealed_share
+                if value >= 0 and float(value).is_integer() and \
+                        (sealed or int(value) in _digit_readings(cells[cid].text or "")):
                     proposed[cid] = int(value)
                     progress = True
         if proposed and not failed_identities(template, {**values, **proposed}):

@@ -35,7 +35,10 @@ class Calibration:
 def raw_score(cell: CellResult, options: ConfidenceOptions) -> float:
     label = min(1.0, cell.label_score / options.label_full_match)
     parse = 1.0 if cell.parse_ok else options.parse_failure_factor
-    return max(0.0, min(1.0, cell.ocr_score * label * parse * cell.check_factor))
+    # a seal crossed what was read, or lay over a cell read as blank: strokes (or a whole faint
+    # digit) may have been washed out with the red ink
+    sealed = options.sealed_factor if cell.under_seal >= options.sealed_share else 1.0
+    return max(0.0, min(1.0, cell.ocr_score * label * parse * cell.check_factor * sealed))
 
 
 class ConfidenceScorer:

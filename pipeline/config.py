@@ -23,6 +23,8 @@ class ConfidenceOptions:
     parse_failure_factor: float
     calibration: Path | None
     repaired_review: str
+    sealed_share: float
+    sealed_factor: float
 
 
 @dataclass
@@ -39,8 +41,10 @@ class RunOptions:
         raw = _defaults()["confidence"]
         path = CONFIG_DIR.parent / raw["calibration"] if raw.get("calibration") and self.calibrate else None
         return ConfidenceOptions(self.review_threshold, raw["label_full_match"], raw["parse_failure_factor"],
-                                 path, _defaults()["checks"]["repaired_review"])
+                                 path, _defaults()["checks"]["repaired_review"], raw["sealed_share"],
+                                 raw["sealed_factor"])
 
     def checks(self) -> CheckOptions:
         raw = _defaults()["checks"]
-        return CheckOptions(raw["confident_reading"], raw["failure_factor"], raw["repair"])
+        return CheckOptions(raw["confident_reading"], raw["failure_factor"], raw["repair"],
+                            _defaults()["confidence"]["sealed_share"])

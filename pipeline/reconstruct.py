@@ -15,6 +15,7 @@ import numpy as np
 
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
@@ -25,6 +26,7 @@ from .types import Cell, CellResult, Table
 
 MIN_ROW_MATCH = 0.6
 MIN_HEADER_MATCH = 0.75
+SHARED_CELL_FACTOR = 0.5  # label score of a detected cell found under two template cells
 _STRIP = re.compile(r"[\s\"'“”‘’「」]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -322,7 +324,8 @@ def _result(placed: Placed | None, label_score: float, spec: TableSpec, column: 
                       page=placed.page if on_page else None, bbox=_source_bbox(placed) if on_page else None,
                       label_score=label_score,
                       ocr_score=min(probs, default=1.0), parse_ok=parsed.ok,
-                      recognised=on_page and not placed.table.from_text_layer, options=char_options)
+                      recognised=on_page and not placed.table.from_text_layer, options=char_options,
+                      under_seal=cell.under_seal)
 
 
 def _source_bbox(placed: Placed) -> list[float]:
@@ -368,6 +371,7 @@ def match_rows_table(rows: list[RowView], spec: TableSpec) -> TableMatch:
     out = TableMatch(found=bool(matched))
     out.score = sum(sims.values()) + sum(h.score for h in headers) * 0.5
     headers += infer_missing_headers(headers, list(spec.columns))
+    chosen: dict[str, Placed | None] = {}
     for j, spec_row in enumerate(spec.rows):
         r = matched.get(j)
         ids = [(f"{spec.id}/{spec_row.id}/{column}", column) for column in spec_row.columns]
@@ -386,7 +390,18 @@ def match_rows_table(rows: list[RowView], spec: TableSpec) -> TableMatch:
             placed, share = _cell_under(rows[r], header.placed)
             label_score = sims[j] * header.score * min(1.0, share / 0.6)
             out.cells[cid] = _result(placed if share > 0.3 else None, label_score, spec, column)
+            chosen[cid] = placed if share > 0.3 else None
+    _distrust_shared(out, chosen)
     return out
+
+
+def _distrust_shared(out: TableMatch, chosen: dict[str, Placed | None]):
+    """One detected cell under two template cells: the ruling between them was lost, and its
+    text is both values run together, or one of them. Neither is to be trusted."""
+    under = Counter(id(p.cell) for p in chosen.values() if p is not None)
+    for cid, placed in chosen.items():
+        if placed is not None and under[id(placed.cell)] > 1:
+            out.cells[cid].label_score *= SHARED_CELL_FACTOR
 
 
 def _numeric_cells(row: RowView) -> int:
@@ -411,6 +426,7 @@ def match_group_table(rows: list[RowView], spec: TableSpec) -> TableMatch:
         label_score = min((h.score for h in groups), default=0.0) * (1.0 if exact else 0.5)
         out.cells.update(_ordered_results(values, label_score, spec, ids))
         return out
+    chosen: dict[str, Placed | None] = {}
     for group in spec.rows:
         group_header = max((h for h in groups if h.column == group.id), key=lambda h: h.score, default=None)
         for column in group.columns:
@@ -427,6 +443,8 @@ def match_group_table(rows: list[RowView], spec: TableSpec) -> TableMatch:
             placed, share = _cell_under(rows[data_row], leaf.placed)
             label_score = group_header.score * leaf.score * min(1.0, share / 0.6)
             out.cells[cid] = _result(placed if share > 0.3 else None, label_score, spec, column)
+            chosen[cid] = placed if share > 0.3 else None
+    _distrust_shared(out, chosen)
     return out
 
 

@@ -18,7 +18,7 @@ from .layout import LayoutOptions, PageNormaliser, erase_lines, find_tables, rul
 from .ocr import CellReader, LineJob, OrientationClassifier, PPOCRRecognizer, add_reading
 from .readers import read_structured
 from .reconstruct import parse_title, reconstruct
-from .structure import build_grid
+from .structure import build_grid, mark_sealed
 from .templates import load_templates
 from .types import InputError, Report, Table
 
@@ -197,6 +197,8 @@ class Pipeline:
             for region in regions:
                 table = build_grid(lines, region, page.number, page.dpi)
                 if table is not None:
+                    if page.seal is not None:
+                        mark_sealed(table, page.seal, lines, page.dpi)
                     table.to_source = page.to_source
                     table.from_text_layer = page.words is not None
                     page.tables.append(table)
@@ -209,7 +211,7 @@ class Pipeline:
                 document.lines += self.cell_reader.line_jobs(page, erase_lines(page.image, lines))
             t = timings.add("ocr", t)
             document.tables.extend(page.tables)
-            page.image = None
+            page.image = page.seal = None
             document.stage = "ingest"
         if document.pages == 0:
             raise InputError("no pages")

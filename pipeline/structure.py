@@ -47,6 +47,32 @@ def _straight(strip: np.ndarray) -> float:
     return float((strip > 0).mean(axis=1).max())
 
 
+def _worn_verticals(ink: np.ndarray, h_mask: np.ndarray, ys: list[float], xs: list[float], tol: float,
+                    inset: int, apart: float, min_fill: float = 0.8) -> list[float]:
+    """Vertical rulings too worn for the line masks: in a short row a ruling broken by a gap or
+    two leaves no run long enough to count as a line, yet it still fills nearly the whole height
+    of the row and meets the rulings above and below it. Text stacked a character per line in a
+    tall merged cell fills a column too, but no ruling crosses it where the rows meet. A line
+    found within `apart` of a known one is that line (rulings lean a little on a flattened photo)."""
+    found: list[float] = []
+    reach = int(tol)
+
+    def meets_ruling(y: float, x: int) -> bool:
+        return bool(h_mask[max(0, int(y) - reach):int(y) + reach + 1, max(0, x - reach):x + reach + 1].any())
+
+    for top, bottom in zip(ys, ys[1:]):
+        band = ink[int(top) + inset:int(bottom) - inset]
+        if band.shape[0] < 3:
+            continue
+        band = np.maximum(np.maximum(band[:, :-2], band[:, 1:-1]), band[:, 2:])  # a slant of a pixel
+        for x in _line_positions(band.T, 0, tol, min_length=int(min_fill * band.shape[0])):
+            x += 1  # the band lost a column on the left
+            if all(abs(x - known) > apart for known in xs + found) and meets_ruling(top, int(x)) \
+                    and meets_ruling(bottom, int(x)):
+                found.append(x)
+    return found
+
+
 class _UnionFind:
     def __init__(self, n: int):
         self.parent = list(range(n))
@@ -70,10 +96,13 @@ def build_grid(lines: PageLines, region: BBox, page: int, dpi: int, min_cover: f
     tol = max(3.0, 0.02 * dpi)
     ys = _line_positions(h_mask, 0, tol, min_length=int(0.15 * dpi))
     xs = _line_positions(v_mask, 1, tol, min_length=int(0.1 * dpi))
-    if len(ys) < 2 or len(xs) < 2:
+    if len(ys) < 2:
+        return None
+    ink = lines.ink[y0:y1, x0:x1] if lines.ink is not None else np.zeros_like(h_mask)
+    xs = sorted(xs + _worn_verticals(ink, h_mask, ys, xs, tol, inset=max(2, int(0.02 * dpi)), apart=0.08 * dpi))
+    if len(xs) < 2:
         return None
     n_rows, n_cols = len(ys) - 1, len(xs) - 1
-    ink = lines.ink[y0:y1, x0:x1] if lines.ink is not None else np.zeros_like(h_mask)
 
     # A found ruling is looked for in a wider band than ink: rulings lean a little on a photo
     # that was flattened, and the ruling masks hold nothing but long straight runs anyway.
@@ -113,3 +142,21 @@ def build_grid(lines: PageLines, region: BBox, page: int, dpi: int, min_cover: f
     cells.sort(key=lambda c: (c.row, c.col))
     return Table(page=page, bbox=(x0 + xs[0], y0 + ys[0], x0 + xs[-1], y0 + ys[-1]),
                  n_rows=n_rows, n_cols=n_cols, cells=cells)
+
+
+def mark_sealed(table: Table, seal: np.ndarray, lines: PageLines, dpi: int):
+    """Each cell's share that red ink (a seal) covered, over its text (the ink inside it, not
+    the rulings) or over the whole cell when it holds none: a digit a seal's stroke crossed may
+    have lost that stroke with the red ink, and a cell that looks blank may have lost it all."""
+    inset = max(2, int(0.02 * dpi))
+    text = lines.ink & ~(lines.horizontal | lines.vertical)
+    for cell in table.cells:
+        x0, y0, x1, y1 = (int(round(v)) for v in cell.bbox)
+        x0, y0, x1, y1 = max(0, x0 + inset), max(0, y0 + inset), x1 - inset, y1 - inset
+        if x1 <= x0 or y1 <= y0:
+            continue
+        ys, xs = np.nonzero(text[y0:y1, x0:x1])
+        if ys.size:
+            x0, y0, x1, y1 = x0 + xs.min(), y0 + ys.min(), x0 + xs.max() + 1, y0 + ys.max() + 1
+        region = seal[y0:y1, x0:x1]
+        cell.under_seal = float(np.count_nonzero(region)) / region.size if region.size else 0.0

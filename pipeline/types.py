@@ -21,6 +21,7 @@ class Page:
     image: np.ndarray | None  # grey uint8; dropped once the page is read, to bound memory
     dpi: int
     words: list[Word] | None = None  # the text layer, when the PDF has a usable one
+    seal: np.ndarray | None = None  # where red ink was washed out of the image (uint8 mask), for scans
     # 3x3 homography from the normalised image back to the rasterised page (undoing the
     # flattening, turning and deskewing), for bboxes
     to_source: np.ndarray = field(default_factory=lambda: np.eye(3))
@@ -41,6 +42,7 @@ class Cell:
     numeric_text: str = ""  # the same ink read as a number (see ocr.Recognition)
     numeric_probs: list[float] = field(default_factory=list)
     numeric_options: list[list[tuple[str, float]]] = field(default_factory=list)  # see ocr.Recognition
+    under_seal: float = 0.0  # share of the cell's text (of the cell, when blank) that red ink (a seal) covered
 
 
 @dataclass
@@ -79,6 +81,7 @@ class CellResult:
     repaired: bool = False
     alternatives: list[float | int] = field(default_factory=list)  # other plausible readings
     confidence_unchecked: float | None = None  # the confidence had no check failed
+    under_seal: float = 0.0  # see Cell.under_seal: strokes there may be washed out with the seal
 
     def to_json(self) -> dict:
         out = {"value": self.value, "text": self.text, "confidence": round(self.confidence, 4),

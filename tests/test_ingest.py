@@ -80,3 +80,31 @@ def test_password_protected_pdf(tmp_path):
     path = _pdf(tmp_path / "locked.pdf", encrypt="secret")
     with pytest.raises(InputError, match="password-protected"):
         list(iter_pages(path))
+
+
+def test_a_red_seal_is_washed_out_and_the_digits_under_it_stay():
+    import random
+
+    import cv2
+
+    from pipeline.generate.scan import stamp_seal
+    from pipeline.ingest import drop_red
+
+    grey = np.full((700, 900), 228, np.uint8)
+    for y in range(120, 650, 70):
+        for x in range(60, 860, 130):
+            cv2.putText(grey, "80", (x, y), cv2.FONT_HERSHEY_SIMPLEX, 1.1, 35, 2)
+    digits = grey < 128
+    sealed = stamp_seal(grey, random.Random(4), 200)  # BGR, over the middle right
+    _, jpeg = cv2.imencode(".jpg", sealed, [cv2.IMWRITE_JPEG_QUALITY, 60])
+    rgb = cv2.cvtColor(cv2.imdecode(jpeg, cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
+    seal_ink = (sealed[..., 1].astype(int) < grey.astype(int) - 40) & ~digits
+
+    out, where = drop_red(rgb)
+    dark = out < 140
+    assert dark[digits].mean() > 0.9  # black digits stay, those under the seal too
+    near_digits = cv2.dilate(digits.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+    assert dark[seal_ink & ~near_digits].mean() < 0.02  # the seal's strokes are gone
+    assert (where[seal_ink] > 0).mean() > 0.9  # and the page says where it was
+    plain, none = drop_red(cv2.cvtColor(grey, cv2.COLOR_GRAY2RGB))
+    assert none is None and np.array_equal(plain, grey)

@@ -32,3 +32,24 @@ def test_table_four_lattice_and_merges_survive_skew(generated, skew):
     assert (0, 0, 1, 5) in spans and (0, 5, 1, 10) in spans
     assert (1, 0, 2, 1) in spans and (1, 5, 1, 5) in spans and (1, 10, 1, 5) in spans
     assert sum(1 for s in spans if s[0] == table.n_rows - 1 and s[2:] == (1, 1)) == 15
+
+
+def test_a_one_row_table_keeps_a_worn_vertical_ruling():
+    """A short row's ruling broken by a gap leaves no run long enough for the line masks; it
+    still separates the two values."""
+    import cv2
+
+    dpi = 200
+    image = np.full((400, 1200), 235, np.uint8)
+    xs = [100, 300, 500, 700, 900, 1100]
+    cv2.rectangle(image, (xs[0], 100), (xs[-1], 160), 40, 2)
+    for x in xs[1:-1]:
+        cv2.line(image, (x, 100), (x, 160), 40, 2)
+    image[120:129, 497:504] = 235  # a gap in a vertical ruling: 20 and 31 px of it left
+    for i, x in enumerate(xs[:-1]):
+        cv2.putText(image, str(7 * i), (x + 80, 142), cv2.FONT_HERSHEY_SIMPLEX, 0.9, 40, 2)
+    opt = LayoutOptions()
+    lines = ruling_lines(image, dpi, opt)
+    (region,) = find_tables(lines, opt)
+    table = build_grid(lines, region, 1, dpi)
+    assert (table.n_rows, table.n_cols, len(table.cells)) == (1, 5, 5)
