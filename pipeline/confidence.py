@@ -2,7 +2,9 @@
 
 raw = weakest character's probability × label-match quality × parse validity × failed checks;
 the calibration map (fitted on generated reports, models/calibration.json) turns the raw
-score into the observed share of right cells. A cell not found has confidence 0.
+score into the observed share of right cells. A cell not found has confidence 0. A cell is
+flagged when its confidence is below the review threshold, and (by default) when a seal lay over
+it: washing the red ink out may take a digit's strokes, which no score can see.
 """
 from __future__ import annotations
 
@@ -35,10 +37,7 @@ class Calibration:
 def raw_score(cell: CellResult, options: ConfidenceOptions) -> float:
     label = min(1.0, cell.label_score / options.label_full_match)
     parse = 1.0 if cell.parse_ok else options.parse_failure_factor
-    # a seal crossed what was read, or lay over a cell read as blank: strokes (or a whole faint
-    # digit) may have been washed out with the red ink
-    sealed = options.sealed_factor if cell.under_seal >= options.sealed_share else 1.0
-    return max(0.0, min(1.0, cell.ocr_score * label * parse * cell.check_factor * sealed))
+    return max(0.0, min(1.0, cell.ocr_score * label * parse * cell.check_factor))
 
 
 class ConfidenceScorer:
@@ -56,6 +55,10 @@ class ConfidenceScorer:
             if cell.check_factor < 1.0:  # what a correction elsewhere that fixes the check restores
                 cell.confidence_unchecked = self._calibrated(cell, raw_score(cell, opt) / cell.check_factor)
             cell.needs_review = cell.confidence < opt.review_threshold
+            if opt.review_sealed and cell.under_seal >= opt.sealed_share:
+                # a seal crossed what was read, or lay over a cell read as blank: strokes, or a
+                # whole faint digit, may have gone with its red ink, and nothing in the reading says so
+                cell.needs_review = True
             if cell.repaired and opt.repaired_review != "auto":
                 cell.needs_review = opt.repaired_review == "always"
         return cells

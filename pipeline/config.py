@@ -24,7 +24,7 @@ class ConfidenceOptions:
     calibration: Path | None
     repaired_review: str
     sealed_share: float
-    sealed_factor: float
+    review_sealed: bool
 
 
 @dataclass
@@ -42,7 +42,7 @@ class RunOptions:
         path = CONFIG_DIR.parent / raw["calibration"] if raw.get("calibration") and self.calibrate else None
         return ConfidenceOptions(self.review_threshold, raw["label_full_match"], raw["parse_failure_factor"],
                                  path, _defaults()["checks"]["repaired_review"], raw["sealed_share"],
-                                 raw["sealed_factor"])
+                                 raw["review_sealed"])
 
     def checks(self) -> CheckOptions:
         raw = _defaults()["checks"]

@@ -243,7 +243,7 @@ def find_tables(lines: PageLines, options: LayoutOptions) -> list[BBox]:
     n, _, stats, _ = cv2.connectedComponentsWithStats(both, connectivity=8)
     page_w = both.shape[1]
     boxes = []
-    for x, y, w, h, _ in stats[1:n]:
+    for x, y, w, h in _merge_overlapping([tuple(s[:4]) for s in stats[1:n]]):
         if w < options.min_table_width * page_w or h < 20:
             continue
         region_h = lines.horizontal[y:y + h, x:x + w]
@@ -253,6 +253,27 @@ def find_tables(lines: PageLines, options: LayoutOptions) -> list[BBox]:
         if rows and cols:
             boxes.append((float(x), float(y), float(x + w), float(y + h)))
     return sorted(boxes, key=lambda b: (b[1], b[0]))
+
+
+def _merge_overlapping(boxes: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int, int]]:
+    """(x, y, w, h) boxes, those that overlap joined: a table whose worn rulings broke apart
+    leaves interleaved pieces (a top line here, the left border and a bottom stub there)."""
+    merged = [list(b) for b in boxes]
+    joined = True
+    while joined:
+        joined = False
+        for i in range(len(merged)):
+            for j in range(i + 1, len(merged)):
+                (ax, ay, aw, ah), (bx, by, bw, bh) = merged[i], merged[j]
+                if ax < bx + bw and bx < ax + aw and ay < by + bh and by < ay + ah:
+                    x0, y0 = min(ax, bx), min(ay, by)
+                    merged[i] = [x0, y0, max(ax + aw, bx + bw) - x0, max(ay + ah, by + bh) - y0]
+                    del merged[j]
+                    joined = True
+                    break
+            if joined:
+                break
+    return [tuple(b) for b in merged]
 
 
 def erase_lines(grey: np.ndarray, lines: PageLines) -> np.ndarray:

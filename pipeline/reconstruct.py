@@ -41,8 +41,10 @@ def similarity(a: str, b: str) -> float:
 
 
 def is_label(text: str) -> bool:
-    """Text with Chinese in it, other than the blank marks 无/空 a value cell may hold."""
-    return bool(_CJK.search(text)) and normalise(text) not in ("无", "空")
+    """Text with two Chinese characters or more (every template label has two): not the blank
+    marks 无/空 a value cell may hold, nor a value misread with one stray character ("一0", a
+    seal's stroke read as 国), which as a row's last label would hide the row's real one."""
+    return len(_CJK.findall(text)) >= 2
 
 
 # ---------------------------------------------------------------- values
@@ -261,31 +263,43 @@ def _cell_under(row: RowView, header: Placed) -> tuple[Placed | None, float]:
     return best, best_overlap / max(1e-6, min(header.x1 - header.x0, best.x1 - best.x0))
 
 
-def infer_missing_headers(headers: list[HeaderCell], columns: list[str], trust: float = 0.8) -> list[HeaderCell]:
-    """Headers for columns whose own header cell was unreadable (a seal over it), from the
-    template's column order: in a fragment where the columns on both sides were read, the
-    missing ones share the space between them (the last column: the space to the table's
-    right edge). Their score is lowered, so the cells under them are scored with less trust."""
+def infer_missing_headers(headers: list[HeaderCell], columns: list[str], trust: float = 0.8,
+                          span: tuple[float, float] | None = None) -> list[HeaderCell]:
+    """Headers for columns whose own header cell was unreadable (a seal over it, a ruling lost
+    under it), from the template's column order: in a fragment where the columns on both sides
+    were read, the missing ones share the space between them (the last columns: the space to
+    the table's right edge). Within a header group (`span`, table 四's 行政复议 …) the first
+    columns take the space from the group's left edge too. Their score is lowered, so the
+    cells under them are scored with less trust."""
     inferred = []
     by_table: dict[int, dict[str, HeaderCell]] = {}
     for h in headers:
         by_table.setdefault(id(h.placed.table), {}).setdefault(h.column, h)
+    left_edge, right_edge = span if span is not None else (None, 1.0)
     for known in by_table.values():
         present = [i for i, c in enumerate(columns) if c in known]
-        for left, right in zip(present, present[1:] + [len(columns)]):
+        if not present:
+            continue
+        gaps = list(zip(present, present[1:] + [len(columns)]))
+        if left_edge is not None:
+            gaps.insert(0, (-1, present[0]))
+        for left, right in gaps:
             missing = columns[left + 1:right]
             if not missing:
                 continue
-            a = known[columns[left]]
+            a = known[columns[left]] if left >= 0 else None
             b = known[columns[right]] if right < len(columns) else None
-            start, end = a.placed.x1, b.placed.x0 if b is not None else 1.0
+            start = a.placed.x1 if a is not None else left_edge
+            end = b.placed.x0 if b is not None else right_edge
             if end - start < 0.01 * len(missing):
                 continue
             step = (end - start) / len(missing)
-            row = max(a.row, b.row) if b is not None else a.row
-            score = trust * min(a.score, b.score if b is not None else a.score)
+            near = [h for h in (a, b) if h is not None]
+            row = max(h.row for h in near)
+            score = trust * min(h.score for h in near)
             for k, column in enumerate(missing):
-                placed = Placed(a.placed.cell, a.placed.page, start + k * step, start + (k + 1) * step, a.placed.table)
+                placed = Placed(near[0].placed.cell, near[0].placed.page, start + k * step, start + (k + 1) * step,
+                                near[0].placed.table)
                 inferred.append(HeaderCell(column, row, placed, score))
     return inferred
 
@@ -411,6 +425,7 @@ def _numeric_cells(row: RowView) -> int:
 def match_group_table(rows: list[RowView], spec: TableSpec) -> TableMatch:
     """Table 四: the row of a cell is named by a header group (行政复议 …), not by a row label."""
     groups = find_headers(rows, {g.id: g.labels for g in spec.rows}, skip=set())
+    groups += infer_missing_headers(groups, [g.id for g in spec.rows])
     leaves = find_headers(rows, spec.columns, skip=set())
     out = TableMatch(found=bool(groups))
     out.score = sum(h.score for h in groups) + 0.5 * sum(h.score for h in leaves)
@@ -429,14 +444,14 @@ def match_group_table(rows: list[RowView], spec: TableSpec) -> TableMatch:
     chosen: dict[str, Placed | None] = {}
     for group in spec.rows:
         group_header = max((h for h in groups if h.column == group.id), key=lambda h: h.score, default=None)
+        inside: list[HeaderCell] = []
+        if group_header is not None:
+            g = group_header.placed
+            inside = [h for h in leaves if g.x0 - 0.01 <= (h.placed.x0 + h.placed.x1) / 2 <= g.x1 + 0.01]
+            inside += infer_missing_headers(inside, list(group.columns), span=(g.x0, g.x1))
         for column in group.columns:
             cid = f"{spec.id}/{group.id}/{column}"
-            leaf = None
-            if group_header is not None:
-                g = group_header.placed
-                inside = [h for h in leaves if h.column == column
-                          and g.x0 - 0.01 <= (h.placed.x0 + h.placed.x1) / 2 <= g.x1 + 0.01]
-                leaf = max(inside, key=lambda h: h.score, default=None)
+            leaf = max((h for h in inside if h.column == column), key=lambda h: h.score, default=None)
             if leaf is None or data_row is None:
                 out.cells[cid] = _result(None, 0.0, spec, column)
                 continue

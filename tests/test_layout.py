@@ -109,3 +109,18 @@ def test_worn_rulings_still_make_the_grid(upright_page):
     # every ruling is faded and broken about once an inch; where gaps cluster on a short segment
     # two cells may merge (their values then fail to parse or to add up, and are flagged)
     assert len(grids[0] & grids[1]) >= 0.98 * len(grids[0])
+
+
+def test_a_table_whose_worn_rulings_fell_apart_is_found_whole():
+    """A one-row table whose rulings broke into interleaved pieces (the top line on its own, the
+    left border with a stub of the bottom line) is one table, not a narrow piece dropped."""
+    image = np.full((300, 1400), 235, np.uint8)
+    cv2.line(image, (120, 100), (1300, 100), 40, 3)  # top, from just right of the left border
+    cv2.line(image, (100, 90), (100, 170), 40, 3)  # left border, off the top line
+    cv2.line(image, (100, 160), (380, 160), 40, 3)  # bottom stub joined to the border
+    cv2.line(image, (430, 160), (1300, 160), 40, 3)  # the rest of the bottom line
+    for x in range(550, 1301, 150):
+        cv2.line(image, (x, 100), (x, 160), 40, 3)
+    opt = LayoutOptions()
+    (region,) = find_tables(ruling_lines(image, 200, opt), opt)
+    assert region[0] < 105 and region[2] > 1295

@@ -3,8 +3,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.reconstruct import (Placed, RowView, align_rows, find_headers, group_fragments, parse_title,
-                                  parse_value)
+from pipeline.reconstruct import (Placed, RowView, align_rows, find_headers, group_fragments, is_label,
+                                  match_group_table, parse_title, parse_value)
 from pipeline.templates import load_templates
 from pipeline.types import Cell, Table
 
@@ -96,3 +96,36 @@ def test_fragments_are_told_apart_and_continuations_joined():
     assert len(grouped["t4"]) == 3 and grouped["t3"] == [] and grouped["t2"] == []
     grouped = group_fragments([t4_head, other, t4_tail], templates)
     assert len(grouped["t4"]) == 2  # after a foreign table, a bare fragment is not joined
+
+
+def test_a_value_misread_with_one_stray_character_is_no_label():
+    """A seal's stroke read as 一 or 国 beside a digit must not become a row's last label."""
+    assert is_label("其他") and is_label("(一)予以公开")
+    assert not is_label("一0") and not is_label("国") and not is_label("无") and not is_label("12")
+
+
+def test_table_four_group_and_column_headers_lost_are_inferred_from_the_template_order():
+    """A ruling lost under 未经复议直接起诉 merges it with a column header below: neither reads.
+    The group lies between the two groups read; its missing column between its neighbours."""
+    spec = load_templates()["2021"].tables["t4"]
+    leaves = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
+    table = Table(page=1, bbox=(0, 0, 150, 40), n_rows=4, n_cols=15)
+
+    def cell(row, col, span, text):
+        c = Cell(row, col, 1, span, (col * 10, row * 10, (col + span) * 10, row * 10 + 10), text=text,
+                 numeric_text=text if text.isdigit() else "?")
+        return Placed(c, 1, col / 15, (col + span) / 15, table)
+
+    values = list(range(15))
+    rows = [RowView([cell(0, 0, 5, "行政复议"), cell(0, 5, 10, "行政诉讼")]),
+            RowView([cell(1, c, 1, leaves[c]) for c in range(5)]
+                    + [cell(1, 5, 5, "经复议直接起诉结结其"), cell(1, 10, 5, "复议后起诉")]),
+            RowView([cell(2, 5 + c, 1, text) for c, text in enumerate(leaves) if c != 2]
+                    + [cell(2, 10 + c, 1, text) for c, text in enumerate(leaves)]),
+            RowView([cell(3, c, 1, str(v)) for c, v in enumerate(values)])]
+    match = match_group_table(rows, spec)
+    got = [match.cells[f"t4/{g.id}/{column}"] for g in spec.rows for column in g.columns]
+    assert [c.value for c in got] == values
+    direct = [match.cells[f"t4/litigation_direct/{column}"] for column in spec.rows[1].columns]
+    review = match.cells["t4/review/upheld"]
+    assert all(c.label_score < review.label_score for c in direct)  # inferred: trusted less
