@@ -11,14 +11,13 @@ Both templates are tried; the one whose labels match better wins.
 """
 from __future__ import annotations
 
-import numpy as np
-
 import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
+import numpy as np
 from rapidfuzz import fuzz
 
 from .templates import TABLE_IDS, RowSpec, TableSpec, Template
@@ -304,6 +303,22 @@ def infer_missing_headers(headers: list[HeaderCell], columns: list[str], trust: 
     return inferred
 
 
+def _infer_headers_by_fragment(headers: list[HeaderCell], columns: list[str], rows: list[RowView],
+                               data_rows: set[int]) -> list[HeaderCell]:
+    """infer_missing_headers for each fragment, whose value columns start where the labels of
+    its data rows end: so the first columns too are inferred when their headers are lost."""
+    edges: dict[int, list[float]] = {}
+    for r in data_rows:
+        if rows[r].labels:
+            edges.setdefault(id(rows[r].labels[-1].table), []).append(max(p.x1 for p in rows[r].labels))
+    inferred = []
+    for fragment in {id(h.placed.table) for h in headers}:
+        own = [h for h in headers if id(h.placed.table) == fragment]
+        span = (float(np.median(edges[fragment])), 1.0) if fragment in edges else None
+        inferred += infer_missing_headers(own, columns, span=span)
+    return inferred
+
+
 def _nearest_header(headers: list[HeaderCell], column: str, row: int) -> HeaderCell | None:
     above = [h for h in headers if h.column == column and h.row < row]
     if above:
@@ -384,7 +399,7 @@ def match_rows_table(rows: list[RowView], spec: TableSpec) -> TableMatch:
     headers = find_headers(rows, spec.columns, skip=data_like | set(matched.values()))
     out = TableMatch(found=bool(matched))
     out.score = sum(sims.values()) + sum(h.score for h in headers) * 0.5
-    headers += infer_missing_headers(headers, list(spec.columns))
+    headers += _infer_headers_by_fragment(headers, list(spec.columns), rows, set(matched.values()))
     chosen: dict[str, Placed | None] = {}
     for j, spec_row in enumerate(spec.rows):
         r = matched.get(j)
