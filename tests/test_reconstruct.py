@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.reconstruct import (Placed, RowView, align_rows, find_headers, group_fragments, is_label,
-                                  match_group_table, parse_title, parse_value)
+                                  match_group_table, match_rows_table, parse_title, parse_value)
 from pipeline.templates import load_templates
 from pipeline.types import Cell, Table
 
@@ -129,3 +129,23 @@ def test_table_four_group_and_column_headers_lost_are_inferred_from_the_template
     direct = [match.cells[f"t4/litigation_direct/{column}"] for column in spec.rows[1].columns]
     review = match.cells["t4/review/upheld"]
     assert all(c.label_score < review.label_score for c in direct)  # inferred: trusted less
+
+
+def test_a_first_value_column_whose_header_is_lost_lies_where_the_row_labels_end():
+    """自然人 unreadable (a seal over it): the column between the labels and 商业企业 is its."""
+    spec = load_templates()["2021"].tables["t3"]
+    table = Table(page=1, bbox=(0, 0, 110, 20), n_rows=2, n_cols=8)
+
+    def cell(row, x0, x1, text):
+        c = Cell(row, 0, 1, 1, (x0, row * 10, x1, row * 10 + 10), text=text,
+                 numeric_text=text if text.isdigit() else "?")
+        return Placed(c, 1, x0 / 110, x1 / 110, table)
+
+    headers = ["@#", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"]
+    values = ["3", "1", "0", "0", "0", "2", "6"]
+    rows = [RowView([cell(0, 0, 40, "项目")] + [cell(0, 40 + 10 * i, 50 + 10 * i, h) for i, h in enumerate(headers)]),
+            RowView([cell(1, 0, 40, spec.rows[0].labels[0])]
+                    + [cell(1, 40 + 10 * i, 50 + 10 * i, v) for i, v in enumerate(values)])]
+    match = match_rows_table(rows, spec)
+    assert [match.cells[f"t3/new/{c}"].value for c in spec.rows[0].columns] == [int(v) for v in values]
+    assert match.cells["t3/new/natural_person"].label_score < match.cells["t3/new/commercial"].label_score
