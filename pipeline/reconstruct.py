@@ -263,19 +263,20 @@ def _cell_under(row: RowView, header: Placed) -> tuple[Placed | None, float]:
 
 
 def infer_missing_headers(headers: list[HeaderCell], columns: list[str], trust: float = 0.8,
-                          span: tuple[float, float] | None = None) -> list[HeaderCell]:
+                          spans: dict[int, tuple[float | None, float]] | None = None) -> list[HeaderCell]:
     """Headers for columns whose own header cell was unreadable (a seal over it, a ruling lost
     under it), from the template's column order: in a fragment where the columns on both sides
     were read, the missing ones share the space between them (the last columns: the space to
-    the table's right edge). Within a header group (`span`, table 四's 行政复议 …) the first
-    columns take the space from the group's left edge too. Their score is lowered, so the
-    cells under them are scored with less trust."""
+    the table's right edge). Where `spans` gives a fragment (by id of its table) a left edge —
+    where its row labels end, or table 四's header group (行政复议 …) begins — the first columns
+    take the space from it too, and a right edge bounds the last. Their score is lowered, so
+    the cells under them are scored with less trust."""
     inferred = []
     by_table: dict[int, dict[str, HeaderCell]] = {}
     for h in headers:
         by_table.setdefault(id(h.placed.table), {}).setdefault(h.column, h)
-    left_edge, right_edge = span if span is not None else (None, 1.0)
-    for known in by_table.values():
+    for table_id, known in by_table.items():
+        left_edge, right_edge = (spans or {}).get(table_id, (None, 1.0))
         present = [i for i, c in enumerate(columns) if c in known]
         if not present:
             continue
@@ -303,20 +304,14 @@ def infer_missing_headers(headers: list[HeaderCell], columns: list[str], trust: 
     return inferred
 
 
-def _infer_headers_by_fragment(headers: list[HeaderCell], columns: list[str], rows: list[RowView],
-                               data_rows: set[int]) -> list[HeaderCell]:
-    """infer_missing_headers for each fragment, whose value columns start where the labels of
-    its data rows end: so the first columns too are inferred when their headers are lost."""
+def _label_edges(rows: list[RowView], data_rows: set[int]) -> dict[int, tuple[float, float]]:
+    """Each fragment's value area (by id of its table): from where the labels of its data rows
+    end to its right edge."""
     edges: dict[int, list[float]] = {}
     for r in data_rows:
         if rows[r].labels:
             edges.setdefault(id(rows[r].labels[-1].table), []).append(max(p.x1 for p in rows[r].labels))
-    inferred = []
-    for fragment in {id(h.placed.table) for h in headers}:
-        own = [h for h in headers if id(h.placed.table) == fragment]
-        span = (float(np.median(edges[fragment])), 1.0) if fragment in edges else None
-        inferred += infer_missing_headers(own, columns, span=span)
-    return inferred
+    return {table_id: (float(np.median(xs)), 1.0) for table_id, xs in edges.items()}
 
 
 def _nearest_header(headers: list[HeaderCell], column: str, row: int) -> HeaderCell | None:
@@ -399,7 +394,7 @@ def match_rows_table(rows: list[RowView], spec: TableSpec) -> TableMatch:
     headers = find_headers(rows, spec.columns, skip=data_like | set(matched.values()))
     out = TableMatch(found=bool(matched))
     out.score = sum(sims.values()) + sum(h.score for h in headers) * 0.5
-    headers += _infer_headers_by_fragment(headers, list(spec.columns), rows, set(matched.values()))
+    headers += infer_missing_headers(headers, list(spec.columns), spans=_label_edges(rows, set(matched.values())))
     chosen: dict[str, Placed | None] = {}
     for j, spec_row in enumerate(spec.rows):
         r = matched.get(j)
@@ -463,7 +458,8 @@ def match_group_table(rows: list[RowView], spec: TableSpec) -> TableMatch:
         if group_header is not None:
             g = group_header.placed
             inside = [h for h in leaves if g.x0 - 0.01 <= (h.placed.x0 + h.placed.x1) / 2 <= g.x1 + 0.01]
-            inside += infer_missing_headers(inside, list(group.columns), span=(g.x0, g.x1))
+            inside += infer_missing_headers(inside, list(group.columns),
+                                            spans={id(h.placed.table): (g.x0, g.x1) for h in inside})
         for column in group.columns:
             cid = f"{spec.id}/{group.id}/{column}"
             leaf = max((h for h in inside if h.column == column), key=lambda h: h.score, default=None)

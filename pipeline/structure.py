@@ -73,6 +73,11 @@ def _worn_verticals(ink: np.ndarray, h_mask: np.ndarray, ys: list[float], xs: li
     return found
 
 
+def _inset(dpi: int) -> int:
+    """How far inside its rulings a cell's own content is looked for."""
+    return max(2, int(0.02 * dpi))
+
+
 class _UnionFind:
     def __init__(self, n: int):
         self.parent = list(range(n))
@@ -99,7 +104,8 @@ def build_grid(lines: PageLines, region: BBox, page: int, dpi: int, min_cover: f
     if len(ys) < 2:
         return None
     ink = lines.ink[y0:y1, x0:x1] if lines.ink is not None else np.zeros_like(h_mask)
-    xs = sorted(xs + _worn_verticals(ink, h_mask, ys, xs, tol, inset=max(2, int(0.02 * dpi)), apart=0.08 * dpi))
+    inset = _inset(dpi)
+    xs = sorted(xs + _worn_verticals(ink, h_mask, ys, xs, tol, inset, apart=0.08 * dpi))
     if len(xs) < 2:
         return None
     n_rows, n_cols = len(ys) - 1, len(xs) - 1
@@ -117,7 +123,6 @@ def build_grid(lines: PageLines, region: BBox, page: int, dpi: int, min_cover: f
 
         return _covered(band(mask, ruling_band), 0) >= min_cover or _straight(band(ink, ink_band)) >= min_straight
 
-    inset = max(2, int(0.02 * dpi))
     uf = _UnionFind(n_rows * n_cols)
     for r in range(n_rows):
         rows = slice(int(ys[r]) + inset, int(ys[r + 1]) - inset)
@@ -148,14 +153,15 @@ def mark_sealed(table: Table, seal: np.ndarray, lines: PageLines, dpi: int):
     """Each cell's share that red ink (a seal) covered, over its text (the ink inside it, not
     the rulings) or over the whole cell when it holds none: a digit a seal's stroke crossed may
     have lost that stroke with the red ink, and a cell that looks blank may have lost it all."""
-    inset = max(2, int(0.02 * dpi))
-    text = lines.ink & ~(lines.horizontal | lines.vertical)
+    inset = _inset(dpi)
     for cell in table.cells:
         x0, y0, x1, y1 = (int(round(v)) for v in cell.bbox)
         x0, y0, x1, y1 = max(0, x0 + inset), max(0, y0 + inset), x1 - inset, y1 - inset
         if x1 <= x0 or y1 <= y0:
             continue
-        ys, xs = np.nonzero(text[y0:y1, x0:x1])
+        inside = np.s_[y0:y1, x0:x1]
+        text = lines.ink[inside] & ~(lines.horizontal[inside] | lines.vertical[inside])
+        ys, xs = np.nonzero(text)
         if ys.size:
             x0, y0, x1, y1 = x0 + xs.min(), y0 + ys.min(), x0 + xs.max() + 1, y0 + ys.max() + 1
         region = seal[y0:y1, x0:x1]
