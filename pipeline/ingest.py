@@ -173,7 +173,7 @@ def _text_layer(page: pdfium.PdfPage, scale: float, height_px: float) -> list[Wo
             ch = text[i] if i < len(text) else ""
             if not ch.strip():
                 continue
-            x0, y0, x1, y1 = textpage.get_charbox(i)
+            x0, y0, x1, y1 = textpage.get_charbox(i, loose=True)  # the font's box: one height a line
             words.append(Word(ch, (x0 * scale, height_px - y1 * scale, x1 * scale, height_px - y0 * scale)))
         return words
     finally:

@@ -32,6 +32,7 @@ class PageLines:
     horizontal: np.ndarray
     vertical: np.ndarray
     ink: np.ndarray | None = None
+    dpi: int = 200
 
 
 def binarize(grey: np.ndarray) -> np.ndarray:
@@ -233,7 +234,7 @@ def ruling_lines(grey: np.ndarray, dpi: int, options: LayoutOptions) -> PageLine
         mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, rect(shape_close))
         return cv2.morphologyEx(mask, cv2.MORPH_OPEN, rect(shape_keep))
 
-    return PageLines(runs((kv, 1), (gap, 1), (k, 1)), runs((1, kv), (1, gap), (1, kv)), ink)
+    return PageLines(runs((kv, 1), (gap, 1), (k, 1)), runs((1, kv), (1, gap), (1, kv)), ink, dpi)
 
 
 def find_tables(lines: PageLines, options: LayoutOptions) -> list[BBox]:
@@ -243,16 +244,49 @@ def find_tables(lines: PageLines, options: LayoutOptions) -> list[BBox]:
     n, _, stats, _ = cv2.connectedComponentsWithStats(both, connectivity=8)
     page_w = both.shape[1]
     boxes = []
-    for x, y, w, h in _merge_overlapping([tuple(s[:4]) for s in stats[1:n]]):
+    merged = _pair_single_rules(_merge_overlapping([tuple(s[:4]) for s in stats[1:n]]), lines.dpi)
+    for x, y, w, h in merged:
         if w < options.min_table_width * page_w or h < 20:
             continue
         region_h = lines.horizontal[y:y + h, x:x + w]
         region_v = lines.vertical[y:y + h, x:x + w]
         rows = np.count_nonzero(region_h.max(axis=1)) > 0
-        cols = np.count_nonzero(region_v.max(axis=0)) > 0
+        cols = np.count_nonzero(region_v.max(axis=0)) > 0 or h > 0.06 * lines.dpi  # or two paired rules
         if rows and cols:
             boxes.append((float(x), float(y), float(x + w), float(y + h)))
     return sorted(boxes, key=lambda b: (b[1], b[0]))
+
+
+def table_zones(regions: list[BBox], shape: tuple[int, int], dpi: int, margin: float = 0.05) -> list[BBox]:
+    """Where the text of each table lies: its region and a margin (text inside a worn outer
+    ruling, a last row whose rule under it is missing)."""
+    pad = margin * dpi
+    h, w = shape
+    return [(max(0.0, x0 - pad), max(0.0, y0 - pad), min(float(w), x1 + pad), min(float(h), y1 + pad))
+            for x0, y0, x1, y1 in regions]
+
+
+def _pair_single_rules(boxes: list[tuple[int, int, int, int]], dpi: int) -> list[tuple[int, int, int, int]]:
+    """A one-row table (table 四's value row after a page break) has verticals shorter than any
+    ruling the masks keep: it shows as two lone rules of one width, a row apart. Each such pair
+    becomes one box."""
+    flat = 0.06 * dpi
+    lone = sorted((b for b in boxes if b[3] < flat), key=lambda b: b[1])
+    out = [b for b in boxes if b[3] >= flat]
+    used: set[int] = set()
+    for i, a in enumerate(lone):
+        if i in used:
+            continue
+        partner = next((j for j in range(i + 1, len(lone)) if j not in used and 0 < lone[j][1] - a[1] < 0.6 * dpi
+                        and abs(a[0] - lone[j][0]) < 0.1 * dpi
+                        and abs(a[0] + a[2] - lone[j][0] - lone[j][2]) < 0.1 * dpi), None)
+        if partner is None:
+            out.append(a)
+            continue
+        b = lone[partner]
+        used |= {i, partner}
+        out.append((min(a[0], b[0]), a[1], max(a[0] + a[2], b[0] + b[2]) - min(a[0], b[0]), b[1] + b[3] - a[1]))
+    return out
 
 
 def _merge_overlapping(boxes: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int, int]]:
@@ -279,7 +313,7 @@ def _merge_overlapping(boxes: list[tuple[int, int, int, int]]) -> list[tuple[int
 def erase_lines(grey: np.ndarray, lines: PageLines) -> np.ndarray:
     """The page with its rulings painted over in the paper's own tone, so cell crops hold only
     text (pure white would leave an edge that binarisation reads as ink)."""
-    mask = cv2.dilate(cv2.bitwise_or(lines.horizontal, lines.vertical), np.ones((7, 7), np.uint8))
+    mask = cv2.dilate(cv2.bitwise_or(lines.horizontal, lines.vertical), np.ones((3, 3), np.uint8))
     paper = cv2.morphologyEx(grey, cv2.MORPH_CLOSE, np.ones((15, 15), np.uint8))
     clean = grey.copy()
     clean[mask > 0] = paper[mask > 0]

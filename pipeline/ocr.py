@@ -17,7 +17,7 @@ import cv2
 import numpy as np
 
 from .layout import binarize
-from .types import Cell, Page, Word
+from .types import BBox, Cell, Page, PageLayout, TextLine, Word
 
 REC_HEIGHT = 48
 
@@ -218,9 +218,105 @@ def _despeckle(ink: np.ndarray, min_area: int, edge: int = 0) -> np.ndarray:
     return np.where(keep[labels], 255, 0).astype(np.uint8)
 
 
-def line_crops(grey: np.ndarray, box: tuple[float, float, float, float], dpi: int) -> list[np.ndarray]:
-    """Tight crops of the text lines inside `box` (the ink box plus a small margin: loose crops
-    cost PP-OCR several percent of its accuracy on these cells)."""
+def _drop_edge_marks(ink: np.ndarray, cut: np.ndarray, min_area: int, edge: int) -> np.ndarray:
+    """Drop small marks and slivers within `edge` px of a cell edge in `cut`: the leftovers of
+    a ruling that leans off its lattice line. A digit there is larger than a speck and thicker
+    than a sliver."""
+    near = cv2.dilate(cut.astype(np.uint8), np.ones((2 * edge + 1, 2 * edge + 1), np.uint8)) > 0
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    w, h, area = stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT], stats[1:, cv2.CC_STAT_AREA]
+    touches = np.zeros(n, bool)
+    touches[np.unique(labels[near & (labels > 0)])] = True
+    small = (area < 4 * min_area) | (w <= edge) | (h <= edge)
+    keep = np.concatenate([[False], ~(touches[1:] & small)])
+    return np.where(keep[labels], 255, 0).astype(np.uint8)
+
+
+def _drop_ruling_residue(ink: np.ndarray, dpi: int) -> np.ndarray:
+    """Drop what is left of rulings the line masks missed: marks thinner than any stroke run
+    and taller or wider than the text around them (a worn vertical between two values would
+    otherwise be read as a 1 beside them)."""
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    w, h = stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT]
+    thin = max(2, int(0.012 * dpi))
+    text_h = np.median(h[(w > thin) & (h > thin)]) if np.any((w > thin) & (h > thin)) else 0.1 * dpi
+    residue = ((w <= thin) & (h > 1.4 * text_h)) | ((h <= thin) & (w > 3 * text_h))
+    keep = np.concatenate([[False], ~residue])
+    return np.where(keep[labels], 255, 0).astype(np.uint8)
+
+
+def _join_gap(ink: np.ndarray, dpi: int) -> int:
+    """How far apart two marks may be and still be one line's text: half a character (the
+    space after "1." or inside "总 计"), from the marks' median height."""
+    n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    heights = stats[1:, cv2.CC_STAT_HEIGHT]
+    tall = heights[heights >= 0.03 * dpi]
+    return max(3, int(0.04 * dpi), int(0.6 * np.median(tall))) if tall.size else max(3, int(0.06 * dpi))
+
+
+def paper_crop(region: np.ndarray, box: tuple[int, int, int, int], pad: int, paper: int) -> np.ndarray:
+    """A text line's crop (x0, y0, x1, y1 inside `region`), padded in the paper's tone, and to
+    at least 1.5x as wide as high: PP-OCR reads a lone narrow glyph ("1") squeezed into a thin
+    crop as "0"."""
+    x0, y0, x1, y1 = box
+    a, b = max(0, y0 - pad), min(region.shape[0], y1 + pad)
+    c, d = max(0, x0 - pad), min(region.shape[1], x1 + pad)
+    height = b - a + 2 * pad
+    width = max(d - c + 2 * pad, int(1.5 * height))
+    left = (width - (d - c)) // 2
+    crop = np.full((height, width), paper, np.uint8)
+    crop[pad:pad + b - a, left:left + d - c] = region[a:b, c:d]
+    return crop
+
+
+def ink_lines(clean: np.ndarray, zone: BBox, cuts: np.ndarray, dpi: int,
+              seal: np.ndarray | None = None) -> list[tuple[TextLine, np.ndarray]]:
+    """The text lines inside `zone` of a scanned page and their crops. `clean` is the page with
+    its found rulings erased; `cuts` (a mask of the page) where lines must not run on: the
+    table's cell edges, so that a cell's text never joins its neighbour's. Characters are
+    joined along a line by a short smear; a run taller than a line (lines stacked close) is
+    split at its blank rows."""
+    h, w = clean.shape
+    x0, y0, x1, y1 = max(0, int(zone[0])), max(0, int(zone[1])), min(w, int(np.ceil(zone[2]))), \
+        min(h, int(np.ceil(zone[3])))
+    if x1 - x0 < 3 or y1 - y0 < 3:
+        return []
+    region = clean[y0:y1, x0:x1]
+    cut = cuts[y0:y1, x0:x1] > 0
+    ink = binarize(region)
+    ink[cut] = 0
+    min_area = max(4, int((dpi / 100) ** 2 * 3))
+    ink = _drop_ruling_residue(_despeckle(ink, min_area), dpi)
+    ink = _drop_edge_marks(ink, cut, min_area, max(3, int(0.02 * dpi)))
+    min_height, pad, gap = max(4, int(0.03 * dpi)), max(4, int(0.03 * dpi)), max(2, int(0.012 * dpi))
+    # along the line, half a character; across it, a glyph's parts a faint scan broke apart
+    # (the bar of a 5), split again below where the gap is a line's
+    smear = cv2.dilate(ink, cv2.getStructuringElement(cv2.MORPH_RECT, (_join_gap(ink, dpi), 2 * gap + 1)))
+    smear[cut] = 0
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(smear, connectivity=4)
+    paper = int(np.median(region[::4, ::4]))
+    out = []
+    for i in range(1, n):
+        cx, cy, cw, ch = stats[i, :4]
+        mine = (labels[cy:cy + ch, cx:cx + cw] == i) & (ink[cy:cy + ch, cx:cx + cw] > 0)
+        for top, bottom in split_lines(mine.astype(np.uint8) * 255, gap):
+            if bottom - top < min_height:
+                continue  # a stray mark, not a line of text
+            cols = np.flatnonzero(mine[top:bottom].any(axis=0))
+            box = (cx + cols[0], cy + top, cx + cols[-1] + 1, cy + bottom)
+            page_box = (x0 + box[0], y0 + box[1], x0 + box[2], y0 + box[3])
+            line = TextLine(bbox=tuple(float(v) for v in page_box))
+            if seal is not None:
+                under = seal[page_box[1]:page_box[3], page_box[0]:page_box[2]]
+                line.under_seal = float(np.count_nonzero(under)) / under.size if under.size else 0.0
+            out.append((line, paper_crop(region, box, pad, paper)))
+    out.sort(key=lambda item: (item[0].bbox[1], item[0].bbox[0]))
+    return out
+
+
+def row_crops(grey: np.ndarray, box: tuple[float, float, float, float], dpi: int) -> list[np.ndarray]:
+    """Crops of the text lines inside `box`, each the whole width of its ink (a title's line,
+    spaces and all), the ink box plus a small margin, as recognition wants them."""
     inset = max(3, int(0.02 * dpi))
     x0, y0, x1, y1 = (int(round(v)) for v in box)
     x0, y0, x1, y1 = x0 + inset, y0 + inset, x1 - inset, y1 - inset
@@ -228,23 +324,51 @@ def line_crops(grey: np.ndarray, box: tuple[float, float, float, float], dpi: in
         return []
     region = grey[y0:y1, x0:x1]
     ink = _despeckle(binarize(region), max(4, int((dpi / 100) ** 2 * 3)), edge=max(3, int(0.015 * dpi)))
-    pad = max(4, int(0.03 * dpi))
-    crops = []
+    crops, paper = [], int(np.median(region))
     for top, bottom in split_lines(ink, max(2, int(0.012 * dpi))):
         if bottom - top < max(4, int(0.03 * dpi)):
             continue  # a stray mark, not a line of text
         cols = np.flatnonzero(ink[top:bottom].max(axis=0) > 0)
-        a, b = max(0, top - pad), min(region.shape[0], bottom + pad)
-        c, d = max(0, cols[0] - pad), min(region.shape[1], cols[-1] + 1 + pad)
-        # Pad in the paper's tone, and to at least 1.5x as wide as high: PP-OCR reads a lone
-        # narrow glyph ("1") squeezed into a thin crop as "0".
-        height = b - a + 2 * pad
-        width = max(d - c + 2 * pad, int(1.5 * height))
-        left = (width - (d - c)) // 2
-        crop = np.full((height, width), int(np.median(region)), np.uint8)
-        crop[pad:pad + b - a, left:left + d - c] = region[a:b, c:d]
-        crops.append(crop)
+        crops.append(paper_crop(region, (cols[0], top, cols[-1] + 1, bottom), max(4, int(0.03 * dpi)), paper))
     return crops
+
+
+def text_layer_lines(words: list[Word], zone: BBox, cuts: np.ndarray) -> list[TextLine]:
+    """The text layer's characters inside `zone` joined into lines: a character joins the line
+    on its left when it sits at the same height, close, and no cell edge in `cuts` lies
+    between them. Exact: every character has probability 1."""
+    inside = sorted((w for w in words if _inside(w, zone)), key=lambda w: (w.bbox[0], w.bbox[1]))
+    lines: list[list[Word]] = []
+    extents: list[list[float]] = []  # each line's top and bottom so far
+    for word in inside:
+        x0, y0, x1, y1 = word.bbox
+        cy = (y0 + y1) / 2
+        for members, extent in zip(lines, extents):
+            last = members[-1].bbox
+            height = max(1.0, y1 - y0, extent[1] - extent[0])  # a '.' is as tall as its digits
+            if extent[0] <= cy <= extent[1] and -0.5 * height <= x0 - last[2] <= 0.8 * height \
+                    and not _cut_between(cuts, last[2], x0, cy):
+                members.append(word)
+                extent[0], extent[1] = min(extent[0], y0), max(extent[1], y1)
+                break
+        else:
+            lines.append([word])
+            extents.append([y0, y1])
+    out = []
+    for members in lines:
+        text = "".join(w.text for w in members)
+        box = (min(w.bbox[0] for w in members), min(w.bbox[1] for w in members),
+               max(w.bbox[2] for w in members), max(w.bbox[3] for w in members))
+        out.append(TextLine(bbox=box, text=text, char_probs=[1.0] * len(text), numeric_text=text,
+                            numeric_probs=[1.0] * len(text), numeric_options=[[(ch, 1.0)] for ch in text]))
+    out.sort(key=lambda line: (line.bbox[1], line.bbox[0]))
+    return out
+
+
+def _cut_between(cuts: np.ndarray, xa: float, xb: float, y: float) -> bool:
+    a, b = sorted((int(xa), int(np.ceil(xb))))
+    row = cuts[min(max(0, int(y)), cuts.shape[0] - 1), max(0, a):b + 1]
+    return bool(row.any())
 
 
 def text_lines(words: list[Word]) -> list[str]:
@@ -263,6 +387,17 @@ def text_lines(words: list[Word]) -> list[str]:
     return ["".join(w.text for w in sorted(members, key=lambda w: w.bbox[0])) for _, _, members in lines]
 
 
+def reading_order(lines: list[TextLine]) -> list[TextLine]:
+    """Lines top to bottom, and those side by side (a label broken at a space) left to right."""
+    rows: list[list[TextLine]] = []
+    for line in sorted(lines, key=lambda line: line.centre[1]):
+        if rows and abs(line.centre[1] - rows[-1][0].centre[1]) < 0.5 * (rows[-1][0].bbox[3] - rows[-1][0].bbox[1]):
+            rows[-1].append(line)
+        else:
+            rows.append([line])
+    return [line for row in rows for line in sorted(row, key=lambda line: line.bbox[0])]
+
+
 def _inside(word: Word, box) -> bool:
     cx, cy = (word.bbox[0] + word.bbox[2]) / 2, (word.bbox[1] + word.bbox[3]) / 2
     return box[0] <= cx <= box[2] and box[1] <= cy <= box[3]
@@ -270,62 +405,66 @@ def _inside(word: Word, box) -> bool:
 
 @dataclass
 class LineJob:
-    """One text line to recognise: its crop, and the cell its text goes to (None: a title line)."""
+    """One text line to recognise: its crop, and the line its reading goes to (None: a title line)."""
     image: np.ndarray
-    cell: Cell | None
+    line: TextLine | None
 
 
-def add_reading(cell: Cell, rec: Recognition):
-    """A cell's lines are read one by one; its text and probabilities are their concatenation."""
-    cell.text += rec.text
-    cell.char_probs += rec.char_probs
-    cell.numeric_text += rec.numeric_text
-    cell.numeric_probs += rec.numeric_probs
-    cell.numeric_options += rec.numeric_options
+def add_reading(target: Cell | TextLine, rec: Recognition | Cell | TextLine):
+    """A reading appended to a cell's or line's text and probabilities: a cell's lines are
+    read one by one and joined."""
+    target.text += rec.text
+    target.char_probs += rec.char_probs
+    target.numeric_text += rec.numeric_text
+    target.numeric_probs += rec.numeric_probs
+    target.numeric_options += rec.numeric_options
 
 
-class CellReader:
-    """Where each cell's text comes from: exact words of a text layer, or the line crops to
-    recognise (image work, kept apart from the model so that recognition can batch the lines of
-    many pages and documents). On page 1 it also takes the lines above the first table: the title."""
+class LineReader:
+    """The text lines of a page's table zones: exact from a text layer, or cut from the image
+    as crops to recognise (image work, kept apart from the model so that recognition can batch
+    the lines of many pages and documents). On page 1 also the lines above the first table:
+    the title."""
 
     def __init__(self, title_lines: int = 4):
         self.title_lines = title_lines
 
-    def read_text_layer(self, page: Page):
-        for cell in (cell for table in page.tables for cell in table.cells):
-            inside = [w for w in page.words or [] if _inside(w, cell.bbox)]
-            cell.text = cell.numeric_text = "".join(text_lines(inside))
-            cell.char_probs = cell.numeric_probs = [1.0] * len(cell.text)
-            cell.numeric_options = [[(ch, 1.0)] for ch in cell.text]
+    def read_text_layer(self, page: Page, layout: PageLayout, cuts: np.ndarray):
+        seen: set[int] = set()
+        for zone in layout.zones:
+            for line in text_layer_lines([w for w in page.words or [] if id(w) not in seen], zone, cuts):
+                layout.lines.append(line)
+            seen.update(id(w) for w in page.words or [] if _inside(w, zone))
         if page.number == 1:
-            page.title_lines = self._title_from_words(page)
+            top = self._top(layout, page.image.shape[0])
+            page.title_lines = text_lines([w for w in page.words or [] if w.bbox[3] <= top])[:self.title_lines]
 
-    def line_jobs(self, page: Page, clean: np.ndarray) -> list[LineJob]:
+    def line_jobs(self, page: Page, layout: PageLayout, clean: np.ndarray, cuts: np.ndarray) -> list[LineJob]:
         """`clean`: the page with its ruling lines erased."""
-        jobs = [LineJob(crop, cell) for table in page.tables for cell in table.cells
-                for crop in line_crops(clean, cell.bbox, page.dpi)]
+        jobs = []
+        for zone in layout.zones:
+            for line, crop in ink_lines(clean, zone, cuts, page.dpi, page.seal):
+                layout.lines.append(line)
+                jobs.append(LineJob(crop, line))
         if page.number == 1:
             # from the page itself: the line eraser takes a large title's long vertical strokes
-            jobs += [LineJob(crop, None) for crop in self._title_crops(page, page.image)]
+            jobs += [LineJob(crop, None) for crop in self._title_crops(page, layout)]
         return jobs
 
-    def _top(self, page: Page) -> int:
-        first_table = min((t.bbox[1] for t in page.tables), default=page.image.shape[0])
-        return int(min(first_table, 0.45 * page.image.shape[0]))
+    @staticmethod
+    def _top(layout: PageLayout, height: int) -> int:
+        first_table = min((zone[1] for zone in layout.zones), default=height)
+        return int(min(first_table, 0.45 * height))
 
-    def _title_from_words(self, page: Page) -> list[str]:
-        top = self._top(page)
-        return text_lines([w for w in page.words or [] if w.bbox[3] <= top])[:self.title_lines]
-
-    def _title_crops(self, page: Page, image: np.ndarray) -> list[np.ndarray]:
+    def _title_crops(self, page: Page, layout: PageLayout) -> list[np.ndarray]:
         """The first text lines above the first table, found by their ink rows (a title is
         plain lines of text on white paper; a detection model costs a second a page here)."""
+        image = page.image
         # inside the page's margins, clear of a scanner's dark edges
         margin = int(0.05 * image.shape[1])
-        box = (margin, int(0.02 * image.shape[0]), image.shape[1] - margin, self._top(page))
+        box = (margin, int(0.02 * image.shape[0]), image.shape[1] - margin, self._top(layout, image.shape[0]))
         # a line of a few characters is at least 3x as wide as high; a scanner's edge mark is not
-        lines = [c for c in line_crops(image, box, page.dpi) if c.shape[1] >= 3 * c.shape[0]][:self.title_lines]
+        lines = [c for c in row_crops(image, box, page.dpi) if c.shape[1] >= 3 * c.shape[0]][:self.title_lines]
         # The title is set larger than the text under it: reading only its lines saves a
         # third of a report's recognition work on page 1. Equal sizes keep every line.
         tallest = max((c.shape[0] for c in lines), default=0)

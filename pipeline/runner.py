@@ -14,13 +14,13 @@ from .checks import ArithmeticChecks
 from .config import RunOptions
 from .confidence import ConfidenceScorer
 from .ingest import INPUT_SUFFIXES, iter_pages, sniff
-from .layout import LayoutOptions, PageNormaliser, erase_lines, find_tables, ruling_lines
-from .ocr import CellReader, LineJob, OrientationClassifier, PPOCRRecognizer, add_reading
+from .layout import LayoutOptions, PageNormaliser, erase_lines, find_tables, ruling_lines, table_zones
+from .ocr import LineJob, LineReader, OrientationClassifier, PPOCRRecognizer, add_reading
 from .readers import read_structured
 from .reconstruct import parse_title, reconstruct
-from .structure import build_grid, mark_sealed
+from .structure.ruled import RuledReading, build_grid, cell_edges, mark_sealed
 from .templates import load_templates
-from .types import InputError, Report, Table
+from .types import InputError, PageLayout, Report, Table
 
 
 @dataclass
@@ -49,11 +49,13 @@ class Outcome:
 
 @dataclass
 class Document:
-    """A file after the image work: its tables, its title lines and the text lines still to
-    recognise. Plain data, so it can cross to another process (a worker, a Ray actor)."""
+    """A file after the image work: its pages' layouts (or a document's own tables), its title
+    lines and the text lines still to recognise. Plain data, so it can cross to another process
+    (a worker, a Ray actor)."""
     path: Path
     pages: int = 0
-    tables: list[Table] = field(default_factory=list)
+    layouts: list[PageLayout] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)  # read from a Word, HTML or text document
     title_lines: list[str] = field(default_factory=list)
     lines: list[LineJob] = field(default_factory=list)
     timings: Timings = field(default_factory=Timings)
@@ -88,7 +90,8 @@ class Pipeline:
         self.templates = list(load_templates().values())
         self.check = ArithmeticChecks(self.options.checks())
         self.score = ConfidenceScorer(self.options.confidence())
-        self.cell_reader = CellReader()
+        self.line_reader = LineReader()
+        self.readings = [RuledReading()]
         self._recognizer: PPOCRRecognizer | None = None
 
     @property
@@ -141,10 +144,10 @@ class Pipeline:
         except Exception as e:
             raise StageError(documents[0], e) from e
         for (document, job), rec in zip(lines, results):
-            if job.cell is None:
+            if job.line is None:
                 document.title_lines.append(rec.text)
             else:
-                add_reading(job.cell, rec)
+                add_reading(job.line, rec)
         elapsed = time.perf_counter() - start
         total = len(lines)
         for d in documents:  # shared out by each document's share of the lines
@@ -160,7 +163,9 @@ class Pipeline:
         document.stage, document.page = "reconstruct", None
         try:
             t = time.perf_counter()
-            recon = reconstruct(document.tables, self.templates)
+            tables = document.tables or [table for layout in document.layouts
+                                         for table in self.readings[0].read(layout)]
+            recon = reconstruct(tables, self.templates)
             agency, year = parse_title(document.title_lines)
             t = timings.add("reconstruct", t)
             if recon.template is None:
@@ -192,25 +197,27 @@ class Pipeline:
             page = self.normalise(page)
             lines = ruling_lines(page.image, page.dpi, self.layout_options)
             regions = find_tables(lines, self.layout_options)
+            layout = PageLayout(page.number, (page.image.shape[1], page.image.shape[0]), page.dpi,
+                                zones=table_zones(regions, page.image.shape, page.dpi),
+                                exact=page.words is not None, to_source=page.to_source)
             t = timings.add("layout", t)
             document.stage = "structure"
             for region in regions:
-                table = build_grid(lines, region, page.number, page.dpi)
+                table = build_grid(lines, region, page.number, page.dpi, worn=not layout.exact)
                 if table is not None:
                     if page.seal is not None:
                         mark_sealed(table, page.seal, lines, page.dpi)
-                    table.to_source = page.to_source
-                    table.from_text_layer = page.words is not None
-                    page.tables.append(table)
+                    layout.lattices.append(table)
+            cuts = cell_edges(layout.lattices, page.image.shape, page.dpi)
             t = timings.add("structure", t)
             document.stage = "ocr"
-            if page.words is not None:
-                self.cell_reader.read_text_layer(page)
-                document.title_lines.extend(page.title_lines)
+            if layout.exact:
+                self.line_reader.read_text_layer(page, layout, cuts)
             else:
-                document.lines += self.cell_reader.line_jobs(page, erase_lines(page.image, lines))
+                document.lines += self.line_reader.line_jobs(page, layout, erase_lines(page.image, lines), cuts)
+            document.title_lines.extend(page.title_lines)
             t = timings.add("ocr", t)
-            document.tables.extend(page.tables)
+            document.layouts.append(layout)
             page.image = page.seal = None
             document.stage = "ingest"
         if document.pages == 0:

@@ -16,6 +16,24 @@ class Word:
 
 
 @dataclass
+class TextLine:
+    """One line of text on a page: a run of characters between rulings and wide gaps (a
+    wrapped label is several), with what was read in it. The unit both structure readings
+    place: the ruled one into its lattice cells, the text one into rows and columns."""
+    bbox: BBox  # in the normalised page image
+    text: str = ""
+    char_probs: list[float] = field(default_factory=list)  # per recognised character
+    numeric_text: str = ""  # the same ink read as a number (see ocr.Recognition)
+    numeric_probs: list[float] = field(default_factory=list)
+    numeric_options: list[list[tuple[str, float]]] = field(default_factory=list)  # see ocr.Recognition
+    under_seal: float = 0.0  # share of its ink that red ink (a seal) covered
+
+    @property
+    def centre(self) -> tuple[float, float]:
+        return (self.bbox[0] + self.bbox[2]) / 2, (self.bbox[1] + self.bbox[3]) / 2
+
+
+@dataclass
 class Page:
     number: int  # 1-based
     image: np.ndarray | None  # grey uint8; dropped once the page is read, to bound memory
@@ -25,7 +43,6 @@ class Page:
     # 3x3 homography from the normalised image back to the rasterised page (undoing the
     # flattening, turning and deskewing), for bboxes
     to_source: np.ndarray = field(default_factory=lambda: np.eye(3))
-    tables: list["Table"] = field(default_factory=list)
     title_lines: list[str] = field(default_factory=list)  # text lines above the tables (page 1 only)
 
 
@@ -43,6 +60,21 @@ class Cell:
     numeric_probs: list[float] = field(default_factory=list)
     numeric_options: list[list[tuple[str, float]]] = field(default_factory=list)  # see ocr.Recognition
     under_seal: float = 0.0  # share of the cell's text (of the cell, when blank) that red ink (a seal) covered
+
+
+@dataclass
+class PageLayout:
+    """What is kept of a page once its image is dropped: its ruled lattices (cells without
+    text), the zones where tables lie, and the text lines in them (filled by recognition).
+    Both structure readings take this."""
+    number: int
+    size: tuple[int, int]  # width, height of the normalised image
+    dpi: int
+    lattices: list["Table"] = field(default_factory=list)
+    zones: list[BBox] = field(default_factory=list)
+    lines: list[TextLine] = field(default_factory=list)
+    exact: bool = False  # the lines come from a text layer
+    to_source: np.ndarray = field(default_factory=lambda: np.eye(3))
 
 
 @dataclass

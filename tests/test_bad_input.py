@@ -12,7 +12,7 @@ from PIL import Image
 
 from pipeline.cli import main
 from pipeline.layout import LayoutOptions, find_tables, ruling_lines
-from pipeline.structure import build_grid
+from pipeline.structure.ruled import build_grid
 
 from . import bad_inputs
 from .conftest import assert_valid_output

@@ -96,7 +96,7 @@ def test_worn_rulings_still_make_the_grid(upright_page):
     import random
 
     from pipeline.generate.scan import break_lines
-    from pipeline.structure import build_grid
+    from pipeline.structure.ruled import build_grid
 
     page, _ = upright_page
     opt = LayoutOptions()

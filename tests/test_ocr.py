@@ -3,7 +3,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from pipeline.generate.render import FONT_FILES
-from pipeline.ocr import PPOCRRecognizer, line_crops, split_lines
+from pipeline.ocr import PPOCRRecognizer, ink_lines, row_crops, split_lines
 
 
 def _text_image(text: str, size: int = 36, lines: int = 1) -> np.ndarray:
@@ -35,10 +35,23 @@ def test_numeric_reading_pools_look_alikes(recognizer):
     assert "?" in label.numeric_text
 
 
-def test_cell_crops_split_wrapped_labels_into_lines():
+def test_text_lines_split_wrapped_labels_and_stop_at_cell_edges():
     img = _text_image("1.申请人无正当理由\n逾期不补正", lines=2)
-    crops = line_crops(img, (0, 0, img.shape[1], img.shape[0]), dpi=200)
-    assert len(crops) == 2
+    everything = (0, 0, img.shape[1], img.shape[0])
+    no_cuts = np.zeros(img.shape, np.uint8)
+    lines = ink_lines(img, everything, no_cuts, dpi=200)
+    assert len(lines) == 2 and lines[0][0].bbox[1] < lines[1][0].bbox[1]
+    assert lines[0][0].bbox[2] - lines[0][0].bbox[0] > 1.5 * (lines[1][0].bbox[2] - lines[1][0].bbox[0])
+    cut = no_cuts.copy()
+    x, (_, top, _, bottom) = int(lines[1][0].centre[0]), [int(v) for v in lines[1][0].bbox]
+    cut[top - 8:bottom + 8, x - 1:x + 2] = 255  # a cell edge through the second line
+    assert len(ink_lines(img, everything, cut, dpi=200)) == 3
     blank = np.full((60, 200), 235, np.uint8)
-    assert line_crops(blank, (0, 0, 200, 60), dpi=200) == []
+    assert ink_lines(blank, (0, 0, 200, 60), np.zeros_like(blank), dpi=200) == []
+    assert row_crops(blank, (0, 0, 200, 60), dpi=200) == []
     assert split_lines(np.zeros((10, 10), np.uint8), 2) == []
+
+
+def test_a_title_line_is_read_whole_across_its_spaces():
+    img = _text_image("彭阳县交岔乡人民政府  2021  年")
+    assert len(row_crops(img, (0, 0, img.shape[1], img.shape[0]), dpi=200)) == 1

@@ -7,7 +7,7 @@ from PIL import Image
 from pipeline.generate.scan import ScanOptions, degrade
 from pipeline.ingest import iter_pages
 from pipeline.layout import LayoutOptions, PageNormaliser, find_tables, ruling_lines
-from pipeline.structure import build_grid
+from pipeline.structure.ruled import build_grid
 from pipeline.types import Page
 
 

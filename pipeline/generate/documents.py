@@ -1,5 +1,5 @@
-"""Write a composed report as a Word .docx (python-docx, real merged cells) or an HTML page
-(tables with rowspan/colspan, after the navigation text a government site puts first)."""
+"""Write a composed report as an HTML page (tables with rowspan/colspan, after the navigation
+text a government site puts first). Word documents: word.py."""
 from __future__ import annotations
 
 import html
@@ -7,29 +7,6 @@ from pathlib import Path
 
 from .render import ReportContent
 from .tables import Grid
-
-
-def write_docx(content: ReportContent, path: Path):
-    import docx
-
-    document = docx.Document()
-    for block in content.blocks:
-        if block.kind == "table":
-            _docx_table(document, block.grid)
-        else:
-            document.add_paragraph(block.text)
-    document.save(str(path))
-
-
-def _docx_table(document, grid: Grid):
-    n_cols = len(grid.col_widths)
-    table = document.add_table(rows=grid.n_rows, cols=n_cols)
-    table.style = "Table Grid"
-    for cell in grid.cells:
-        target = table.cell(cell.row, cell.col)
-        if cell.rowspan > 1 or cell.colspan > 1:
-            target = target.merge(table.cell(cell.row + cell.rowspan - 1, cell.col + cell.colspan - 1))
-        target.text = cell.text
 
 
 def write_html(content: ReportContent, path: Path):
@@ -57,6 +34,7 @@ def _html_table(grid: Grid) -> str:
         for cell in sorted((c for c in grid.cells if c.row == r), key=lambda c: c.col):
             span = (f" rowspan='{cell.rowspan}'" if cell.rowspan > 1 else "") + \
                    (f" colspan='{cell.colspan}'" if cell.colspan > 1 else "")
-            tds.append(f"<td{span}>{html.escape(cell.text)}</td>")
+            text = "<br>".join(html.escape(line) for line in cell.text.split("\n"))
+            tds.append(f"<td{span}>{text}</td>")
         rows.append("<tr>" + "".join(tds) + "</tr>")
     return "<table border='1' cellspacing='0'>" + "".join(rows) + "</table>"

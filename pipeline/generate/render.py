@@ -16,8 +16,8 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
 from ..templates import load_templates
-from .tables import Grid, Style, table_2, table_3, table_4
-from .values import draw_values
+from .tables import Grid, Printer, Style, table_2, table_3, table_4
+from .values import as_printed, draw_values
 
 FONT_FILES = {
     "wqy-zenhei": "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
@@ -62,7 +62,9 @@ def _register_fonts() -> list[str]:
 
 
 def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
-    """Chinese wraps between any two characters."""
+    """Chinese wraps between any two characters; a "\n" breaks the line."""
+    if "\n" in text:
+        return [line for part in text.split("\n") for line in _wrap(part, font, size, width)]
     lines, line = [], ""
     for ch in text:
         if line and pdfmetrics.stringWidth(line + ch, font, size) > width:
@@ -203,11 +205,13 @@ class ReportContent:
     repeat_header: bool
 
 
-def compose_report(template_id: str, rng: random.Random) -> ReportContent:
-    """The content of one report: title, prose, and tables 二, 三, 四 in an office's layout."""
+def compose_report(template_id: str, rng: random.Random, wide: bool = False) -> ReportContent:
+    """The content of one report: title, prose, and tables 二, 三, 四 in an office's layout
+    (`wide`: drawn from the Word route's wider range of layouts)."""
     template = load_templates()[template_id]
-    values = draw_values(template, rng)
-    style = Style.draw(rng)
+    style = Style.draw(rng, wide)
+    values = as_printed(template, draw_values(template, rng), style)
+    printer = Printer(style, values, rng)
     agency = _agency(rng)
     year = rng.choice([2019, 2020]) if template_id == "2019" else rng.randint(2021, 2025)
     if rng.random() < 0.3:
@@ -217,14 +221,24 @@ def compose_report(template_id: str, rng: random.Random) -> ReportContent:
     blocks.append(Block("para", f"本报告依据《中华人民共和国政府信息公开条例》和{template.notice}要求编制。"))
     blocks.append(Block("heading", "一、总体情况"))
     blocks += [Block("para", "".join(rng.sample(PROSE, 3))) for _ in range(rng.randint(2, 9))]
-    sections = [
-        ("二、主动公开政府信息情况", table_2(template, values, style)),
-        ("三、收到和处理政府信息公开申请情况", [table_3(template, values, style, rng)]),
-        ("四、政府信息公开行政复议、行政诉讼情况", [table_4(template, values, style)]),
-    ]
-    for heading, grids in sections:
+    prose = (0, 0) if not wide else rng.choice([(0, 0), (0, 2), (1, 5)])  # between a section's tables
+
+    def section(heading: str, tables: list[tuple[str | None, Grid]]):
         blocks.append(Block("heading", heading))
-        blocks += [Block("table", grid=grid) for grid in grids]
+        for k, (title, grid) in enumerate(tables):
+            if k:
+                blocks.extend(Block("para", rng.choice(PROSE)) for _ in range(rng.randint(*prose)))
+            if title:
+                blocks.append(Block("para", title))
+            blocks.append(Block("table", grid=grid))
+
+    section("二、主动公开政府信息情况", table_2(template, printer))
+    if wide:
+        blocks.extend(Block("para", "".join(rng.sample(PROSE, 2))) for _ in range(rng.randint(0, 6)))
+    section("三、收到和处理政府信息公开申请情况", [(None, table_3(template, printer))])
+    if wide:
+        blocks.extend(Block("para", "".join(rng.sample(PROSE, 2))) for _ in range(rng.randint(0, 6)))
+    section("四、政府信息公开行政复议、行政诉讼情况", [(None, table_4(template, printer))])
     blocks += [Block("heading", "五、存在的主要问题及改进情况"), Block("para", "".join(rng.sample(PROSE, 4))),
                Block("heading", "六、其他需要报告的事项"), Block("para", "无。")]
     return ReportContent(template_id, agency, year, values, blocks, style.repeat_header)
@@ -262,40 +276,74 @@ def write_truth(path: Path, content: ReportContent, pages: int) -> dict:
     return truth
 
 
-def generate_report(path: Path, template_id: str, seed: int) -> GeneratedReport:
-    """Write one report at `path` and its ground truth beside it: a born-digital PDF, or a
-    Word or HTML document when `path` ends in .docx or .html."""
-    from .documents import write_docx, write_html
+ROUTES = ("draw", "word")  # reportlab's drawing; Word documents printed by LibreOffice
 
-    rng = random.Random(seed)
-    content = compose_report(template_id, rng)
-    suffix = path.suffix.lower()
-    if suffix == ".docx":
-        write_docx(content, path)
+
+def generate_report(path: Path, template_id: str, seed: int, route: str = "draw") -> GeneratedReport:
+    """Write one report at `path` and its ground truth beside it: a born-digital PDF, or a
+    Word or HTML document when `path` ends in .docx or .html. `route` "word" draws its layout
+    from the Word route's wider range, and prints a PDF from a Word document by LibreOffice."""
+    return _generate([(path, template_id, seed)], route)[0]
+
+
+def _generate(jobs: list[tuple[Path, str, int]], route: str) -> list[GeneratedReport]:
+    from .documents import write_html
+    from .word import docx_to_pdf, write_docx
+
+    if route not in ROUTES:
+        raise ValueError(f"unknown route {route!r} (one of {', '.join(ROUTES)})")
+    contents, printed = [], []
+    for path, template_id, seed in jobs:
+        rng = random.Random(seed)
+        content = compose_report(template_id, rng, wide=route == "word")
+        suffix = path.suffix.lower()
         pages = 0
-    elif suffix in (".html", ".htm"):
-        write_html(content, path)
-        pages = 0
-    else:
-        pages = write_pdf(content, path, rng)
-    return GeneratedReport(path, write_truth(path, content, pages))
+        if suffix == ".docx":
+            write_docx(content, path, rng)
+        elif suffix in (".html", ".htm"):
+            write_html(content, path)
+        elif route == "word":
+            write_docx(content, path.with_suffix(".docx"), rng)
+            printed.append(path.with_suffix(".docx"))
+        else:
+            pages = write_pdf(content, path, rng)
+        contents.append((path, content, pages))
+    if printed:
+        docx_to_pdf(printed)
+        for docx_path in printed:
+            docx_path.unlink()
+    reports = []
+    for path, content, pages in contents:
+        if path.suffix.lower() == ".pdf" and route == "word":
+            pages = _page_count(path)
+        reports.append(GeneratedReport(path, write_truth(path, content, pages)))
+    return reports
+
+
+def _page_count(pdf: Path) -> int:
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(str(pdf))
+    try:
+        return len(document)
+    finally:
+        document.close()
 
 
 KINDS = {"digital": ".pdf", "scan": ".pdf", "docx": ".docx", "html": ".html"}
 
 
 def generate_batch(out_dir: Path, n: int, seed: int, templates=("2021", "2019"), kind: str = "digital",
-                   scan_options=None) -> list[GeneratedReport]:
-    """n reports alternating over `templates`, of one kind: digital (PDF), scan, docx or html."""
+                   scan_options=None, route: str = "draw") -> list[GeneratedReport]:
+    """n reports alternating over `templates`, of one kind: digital (PDF), scan, docx or html;
+    by one route (see generate_report)."""
     from .scan import to_scan
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    reports = []
-    for i in range(n):
-        template_id = templates[i % len(templates)]
-        stem = f"{kind}_{template_id}_{seed}_{i:03d}"
-        report = generate_report(out_dir / f"{stem}{KINDS[kind]}", template_id, seed * 1000 + i)
-        if kind == "scan":
-            report = to_scan(report, random.Random(seed * 1000 + i), scan_options)
-        reports.append(report)
+    prefix = kind if route == "draw" else f"{route}-{kind}"
+    jobs = [(out_dir / f"{prefix}_{templates[i % len(templates)]}_{seed}_{i:03d}{KINDS[kind]}",
+             templates[i % len(templates)], seed * 1000 + i) for i in range(n)]
+    reports = _generate(jobs, route)
+    if kind == "scan":
+        reports = [to_scan(report, random.Random(seed * 1000 + i), scan_options) for i, report in enumerate(reports)]
     return reports

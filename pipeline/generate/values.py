@@ -79,6 +79,20 @@ def draw_values(template: Template, rng: random.Random) -> dict[str, float | int
     return {cid: values[cid] for cid in template.cell_ids()}  # in print order; a missing id is a bug
 
 
+def as_printed(template: Template, values: dict, style) -> dict:
+    """The truth of what a report prints in its layout (a tables.Style): where a 2021 report
+    prints （六）其他处理 as one row, that row holds the three sub-rows' sums as other.other and
+    the other two are not printed (null)."""
+    if not style.other_one_row or "t3/other.other/total" not in values:
+        return values
+    out = dict(values)
+    for col in (*APPLICANTS, "total"):
+        parts = [values[f"t3/other.{r}/{col}"] for r in ("overdue_correction", "overdue_fee", "other")]
+        out[f"t3/other.other/{col}"] = None if all(v is None for v in parts) else sum(v or 0 for v in parts)
+        out[f"t3/other.overdue_correction/{col}"] = out[f"t3/other.overdue_fee/{col}"] = None
+    return out
+
+
 def format_value(value: float | int | None) -> str:
     """How a value is printed in a cell."""
     if value is None:
