@@ -1,9 +1,11 @@
 # Two commands on a fresh machine: `make demo` and `make test`. Both install what they need.
 VENV := .venv
 PY := $(VENV)/bin/python
-# Debian packages: CJK fonts for the synthetic report generator; LibreOffice to convert
-# .doc/.wps/.odt reports to .docx; Chromium and its driver for the review app's browser tests.
+# Debian packages: CJK fonts for the synthetic report generator (Noto Serif/Sans CJK, WenQuanYi,
+# AR PL Ming/Kai/Sung); LibreOffice to convert .doc/.wps/.odt reports to .docx and to print the
+# generator's Word documents; Chromium and its driver for the review app's browser tests.
 SYSTEM_PACKAGES := fonts-wqy-zenhei fonts-wqy-microhei fonts-arphic-uming fonts-arphic-ukai \
+                   fonts-arphic-gbsn00lp fonts-arphic-gkai00mp fonts-noto-cjk \
                    libreoffice-writer-nogui chromium chromium-driver
 APT := $(shell [ "$$(id -u)" = 0 ] && echo apt-get || echo sudo apt-get)
 

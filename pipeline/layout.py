@@ -257,6 +257,12 @@ def find_tables(lines: PageLines, options: LayoutOptions) -> list[BBox]:
     return sorted(boxes, key=lambda b: (b[1], b[0]))
 
 
+def horizontal_rules(lines: PageLines) -> list[tuple[float, float, float]]:
+    """Each stretch of horizontal ruling on the page as (y, x0, x1)."""
+    n, _, stats, centroids = cv2.connectedComponentsWithStats(lines.horizontal, connectivity=8)
+    return [(float(centroids[i][1]), float(stats[i][0]), float(stats[i][0] + stats[i][2])) for i in range(1, n)]
+
+
 def table_zones(regions: list[BBox], shape: tuple[int, int], dpi: int, margin: float = 0.05) -> list[BBox]:
     """Where the text of each table lies: its region and a margin (text inside a worn outer
     ruling, a last row whose rule under it is missing)."""

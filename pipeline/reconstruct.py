@@ -20,6 +20,7 @@ from functools import cached_property, lru_cache
 import numpy as np
 from rapidfuzz import fuzz
 
+from .reconcile import reconcile
 from .templates import TABLE_IDS, RowSpec, TableSpec, Template
 from .types import Cell, CellResult, Table
 
@@ -377,10 +378,65 @@ def _values_by_order(row: RowView, k: int) -> tuple[list[Placed | None], bool]:
     return values + [None] * (k - len(values)), exact
 
 
-def _blank_result(label_score: float) -> CellResult:
-    """A value cell a text extraction left out of a blank row: printed blank."""
-    return CellResult(value=None, text="", confidence=0.0, needs_review=True, page=None, bbox=None,
-                      label_score=label_score, ocr_score=1.0)
+def _blank_result(label_score: float, where: Placed | None = None) -> CellResult:
+    """A value cell printed blank: one a text extraction left out of a blank row, or a column
+    of a text reading's row with no value in it (`where`: the row's height under its header)."""
+    on_page = where is not None and where.table.geometry != "rows"
+    return CellResult(value=None, text="", confidence=0.0, needs_review=True,
+                      page=where.page if on_page else None, bbox=_source_bbox(where) if on_page else None,
+                      label_score=label_score, ocr_score=1.0,
+                      recognised=on_page and not where.table.from_text_layer)
+
+
+def _centre(placed: Placed) -> float:
+    return (placed.x0 + placed.x1) / 2
+
+
+def _by_columns(row: RowView, headers: dict[str, HeaderCell]) -> dict[str, tuple[Placed | None, bool]]:
+    """A text reading's row: each value right of the row's labels goes to the header (keyed
+    by cell id) whose column its centre lies in (columns split halfway between neighbouring
+    headers' centres, the outer ones open). A column with no value is printed blank (None);
+    of two values in one column the nearer is taken, and not trusted (True)."""
+    labels_end = max((p.x1 for p in row.labels), default=-1.0)
+    values = [p for p in row.cells if not is_label(p.cell.text) and _centre(p) > labels_end]
+    order = sorted(headers, key=lambda key: _centre(headers[key].placed))
+    edges = [(_centre(headers[a].placed) + _centre(headers[b].placed)) / 2 for a, b in zip(order, order[1:])]
+    under: dict[str, list[Placed]] = {key: [] for key in order}
+    for placed in values:
+        under[order[int(np.searchsorted(edges, _centre(placed)))]].append(placed)
+    out = {}
+    for key, found in under.items():
+        found.sort(key=lambda p: abs(_centre(p) - _centre(headers[key].placed)))
+        out[key] = (found[0] if found else None, len(found) > 1)
+    return out
+
+
+def _row_place(row: RowView, header: HeaderCell) -> Placed:
+    """Where a blank of a text reading's row lies: the row's height, the header's width."""
+    top = min(p.cell.bbox[1] for p in row.cells)
+    bottom = max(p.cell.bbox[3] for p in row.cells)
+    h = header.placed
+    cell = Cell(row=0, col=0, row_span=1, col_span=1, bbox=(h.cell.bbox[0], top, h.cell.bbox[2], bottom))
+    return Placed(cell, row.cells[0].page, h.x0, h.x1, row.cells[0].table)
+
+
+def _text_results(row: RowView, headers: dict[str, HeaderCell | None], row_score: float, spec: TableSpec,
+                  ids: list[tuple[str, str]]) -> dict[str, CellResult]:
+    """A text reading's row under its headers (by cell id; see _by_columns); a cell without a
+    header is not found."""
+    found = {cid: h for cid, h in headers.items() if h is not None}
+    placed = _by_columns(row, found) if found else {}
+    out = {}
+    for cid, column in ids:
+        header = found.get(cid)
+        if header is None:
+            out[cid] = _result(None, 0.0, spec, column)
+            continue
+        value, ambiguous = placed[cid]
+        score = row_score * header.score * (SHARED_CELL_FACTOR if ambiguous else 1.0)
+        out[cid] = _result(value, score, spec, column) if value is not None else \
+            _blank_result(score, _row_place(row, header))
+    return out
 
 
 def _ordered_results(values: list[Placed | None], label_score: float, spec: TableSpec,
@@ -402,9 +458,14 @@ def match_rows_table(rows: list[RowView], spec: TableSpec) -> TableMatch:
         if r is None:
             out.cells.update({cid: _result(None, 0.0, spec, column) for cid, column in ids})
             continue
-        if rows[r].cells[0].table.geometry == "rows":  # no widths: the values in printed order
+        geometry = rows[r].cells[0].table.geometry
+        if geometry == "rows":  # no widths: the values in printed order
             values, exact = _values_by_order(rows[r], len(ids))
             out.cells.update(_ordered_results(values, sims[j] * (1.0 if exact else 0.5), spec, ids))
+            continue
+        if geometry == "text":  # no cells: the values under their headers
+            heads = {cid: _nearest_header(headers, column, r) for cid, column in ids}
+            out.cells.update(_text_results(rows[r], heads, sims[j], spec, ids))
             continue
         for cid, column in ids:
             header = _nearest_header(headers, column, r)
@@ -432,6 +493,15 @@ def _numeric_cells(row: RowView) -> int:
     return sum(parse_value(p.cell.text).value is not None for p in row.cells)
 
 
+def _group_span(header: HeaderCell, groups: list[HeaderCell]) -> tuple[float, float]:
+    """A header group's extent on a text reading: halfway to its neighbours' centres."""
+    centres = sorted(_centre(h.placed) for h in groups)
+    mine = centres.index(_centre(header.placed))
+    left = (centres[mine - 1] + centres[mine]) / 2 if mine else 0.0
+    right = (centres[mine] + centres[mine + 1]) / 2 if mine + 1 < len(centres) else 1.0
+    return left, right
+
+
 def match_group_table(rows: list[RowView], spec: TableSpec) -> TableMatch:
     """Table 四: the row of a cell is named by a header group (行政复议 …), not by a row label."""
     groups = find_headers(rows, {g.id: g.labels for g in spec.rows}, skip=set())
@@ -451,25 +521,39 @@ def match_group_table(rows: list[RowView], spec: TableSpec) -> TableMatch:
         label_score = min((h.score for h in groups), default=0.0) * (1.0 if exact else 0.5)
         out.cells.update(_ordered_results(values, label_score, spec, ids))
         return out
+    text = data_row is not None and rows[data_row].cells[0].table.geometry == "text"
     chosen: dict[str, Placed | None] = {}
+    leaf_headers: dict[str, HeaderCell | None] = {}
+    heads = {group.id: max((h for h in groups if h.column == group.id), key=lambda h: h.score, default=None)
+             for group in spec.rows}
     for group in spec.rows:
-        group_header = max((h for h in groups if h.column == group.id), key=lambda h: h.score, default=None)
+        group_header = heads[group.id]
         inside: list[HeaderCell] = []
         if group_header is not None:
-            g = group_header.placed
-            inside = [h for h in leaves if g.x0 - 0.01 <= (h.placed.x0 + h.placed.x1) / 2 <= g.x1 + 0.01]
+            # a ruled group header's cell spans its columns; a text reading's is its words,
+            # and its columns reach halfway to the next group's
+            g0, g1 = _group_span(group_header, [h for h in heads.values() if h is not None]) if text else \
+                (group_header.placed.x0, group_header.placed.x1)
+            inside = [h for h in leaves if g0 - 0.01 <= _centre(h.placed) <= g1 + 0.01]
             inside += infer_missing_headers(inside, list(group.columns),
-                                            spans={id(h.placed.table): (g.x0, g.x1) for h in inside})
+                                            spans={id(h.placed.table): (g0, g1) for h in inside})
         for column in group.columns:
             cid = f"{spec.id}/{group.id}/{column}"
             leaf = max((h for h in inside if h.column == column), key=lambda h: h.score, default=None)
+            if leaf is not None and group_header is not None:
+                leaf = HeaderCell(leaf.column, leaf.row, leaf.placed, group_header.score * leaf.score)
+            leaf_headers[cid] = leaf
+            if text:
+                continue  # all the columns at once, below
             if leaf is None or data_row is None:
                 out.cells[cid] = _result(None, 0.0, spec, column)
                 continue
             placed, share = _cell_under(rows[data_row], leaf.placed)
-            label_score = group_header.score * leaf.score * min(1.0, share / 0.6)
+            label_score = leaf.score * min(1.0, share / 0.6)
             out.cells[cid] = _result(placed if share > 0.3 else None, label_score, spec, column)
             chosen[cid] = placed if share > 0.3 else None
+    if text:
+        out.cells.update(_text_results(rows[data_row], leaf_headers, 1.0, spec, ids))
     _distrust_shared(out, chosen)
     return out
 
@@ -483,33 +567,39 @@ class Reconstruction:
     warnings: list[str]
 
 
-def reconstruct(tables: list[Table], templates: list[Template]) -> Reconstruction:
-    """The report's cells under the template that fits its tables best."""
-    grouped = group_fragments(tables, templates)
-    best: tuple[float, Template, dict[str, TableMatch]] | None = None
+def reconstruct(readings: list[list[Table]], templates: list[Template]) -> Reconstruction:
+    """The report's cells under the template that fits best, from one or more structure
+    readings of its tables (reconciled cell by cell, see reconcile.py)."""
+    grouped = [group_fragments(tables, templates) for tables in readings]
+    best: tuple[float, Template, list[dict[str, TableMatch | None]]] | None = None
     for template in templates:
-        matches = {}
-        for tid in TABLE_IDS:
-            spec = template.tables[tid]
-            rows = grouped[tid]
-            matcher = match_group_table if spec.layout == "column_groups" else match_rows_table
-            matches[tid] = matcher(rows, spec) if rows else None
-        score = sum(m.score for m in matches.values() if m)
+        matches = []
+        for fragments in grouped:
+            per_table = {}
+            for tid in TABLE_IDS:
+                spec = template.tables[tid]
+                matcher = match_group_table if spec.layout == "column_groups" else match_rows_table
+                per_table[tid] = matcher(fragments[tid], spec) if fragments[tid] else None
+            matches.append(per_table)
+        score = sum(m.score for per_table in matches for m in per_table.values() if m)
         if best is None or score > best[0]:
             best = (score, template, matches)
     score, template, matches = best
     if score == 0:
         return Reconstruction(None, {}, ["no template table found"])
-    cells: dict[str, CellResult] = {}
     warnings = []
+    per_reading: list[dict[str, CellResult]] = [{} for _ in matches]
     for tid in TABLE_IDS:
         spec = template.tables[tid]
-        match = matches[tid]
-        if match is None or not match.found:
+        if not any(m[tid] is not None and m[tid].found for m in matches):
             warnings.append(f"table {tid} ({spec.title}) not found")
-            match = TableMatch(cells={cid: _result(None, 0.0, spec, "") for cid in spec.cell_ids()})
-        cells.update(match.cells)
-    return Reconstruction(template, {cid: cells[cid] for cid in template.cell_ids()}, warnings)
+        for cells, per_table in zip(per_reading, matches):
+            match = per_table[tid]
+            if match is None or not match.found:
+                match = TableMatch(cells={cid: _result(None, 0.0, spec, "") for cid in spec.cell_ids()})
+            cells.update(match.cells)
+    ordered = [{cid: cells[cid] for cid in template.cell_ids()} for cells in per_reading]
+    return Reconstruction(template, reconcile(ordered), warnings)
 
 
 # "<agency><year>年(度)政府信息公开工作年度报告", tolerant of a scan's slips ("政府言息公开")

@@ -14,11 +14,13 @@ from .checks import ArithmeticChecks
 from .config import RunOptions
 from .confidence import ConfidenceScorer
 from .ingest import INPUT_SUFFIXES, iter_pages, sniff
-from .layout import LayoutOptions, PageNormaliser, erase_lines, find_tables, ruling_lines, table_zones
+from .layout import (LayoutOptions, PageNormaliser, erase_lines, find_tables, horizontal_rules, ruling_lines,
+                     table_zones)
 from .ocr import LineJob, LineReader, OrientationClassifier, PPOCRRecognizer, add_reading
 from .readers import read_structured
 from .reconstruct import parse_title, reconstruct
 from .structure.ruled import RuledReading, build_grid, cell_edges, mark_sealed
+from .structure.text import TextReading
 from .templates import load_templates
 from .types import InputError, PageLayout, Report, Table
 
@@ -91,7 +93,7 @@ class Pipeline:
         self.check = ArithmeticChecks(self.options.checks())
         self.score = ConfidenceScorer(self.options.confidence())
         self.line_reader = LineReader()
-        self.readings = [RuledReading()]
+        self.readings = [RuledReading(), TextReading()]  # the first preferred where they disagree
         self._recognizer: PPOCRRecognizer | None = None
 
     @property
@@ -163,9 +165,9 @@ class Pipeline:
         document.stage, document.page = "reconstruct", None
         try:
             t = time.perf_counter()
-            tables = document.tables or [table for layout in document.layouts
-                                         for table in self.readings[0].read(layout)]
-            recon = reconstruct(tables, self.templates)
+            readings = [document.tables] if document.tables else \
+                [[table for layout in document.layouts for table in reading.read(layout)] for reading in self.readings]
+            recon = reconstruct(readings, self.templates)
             agency, year = parse_title(document.title_lines)
             t = timings.add("reconstruct", t)
             if recon.template is None:
@@ -198,7 +200,7 @@ class Pipeline:
             lines = ruling_lines(page.image, page.dpi, self.layout_options)
             regions = find_tables(lines, self.layout_options)
             layout = PageLayout(page.number, (page.image.shape[1], page.image.shape[0]), page.dpi,
-                                zones=table_zones(regions, page.image.shape, page.dpi),
+                                zones=table_zones(regions, page.image.shape, page.dpi), rules=horizontal_rules(lines),
                                 exact=page.words is not None, to_source=page.to_source)
             t = timings.add("layout", t)
             document.stage = "structure"

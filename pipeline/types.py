@@ -73,6 +73,7 @@ class PageLayout:
     lattices: list["Table"] = field(default_factory=list)
     zones: list[BBox] = field(default_factory=list)
     lines: list[TextLine] = field(default_factory=list)
+    rules: list[tuple[float, float, float]] = field(default_factory=list)  # horizontal rulings: y, x0, x1
     exact: bool = False  # the lines come from a text layer
     to_source: np.ndarray = field(default_factory=lambda: np.eye(3))
 
@@ -114,6 +115,9 @@ class CellResult:
     alternatives: list[float | int] = field(default_factory=list)  # other plausible readings
     confidence_unchecked: float | None = None  # the confidence had no check failed
     under_seal: float = 0.0  # see Cell.under_seal: strokes there may be washed out with the seal
+    readings: int = 1  # structure readings of the page (ruled, text), or 1: a document's own table
+    support: int = 1  # of them, those that found this value here
+    disputed: float | int | None = None  # another reading's value for this cell, when they disagree
 
     def to_json(self) -> dict:
         out = {"value": self.value, "text": self.text, "confidence": round(self.confidence, 4),

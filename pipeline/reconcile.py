@@ -1,0 +1,37 @@
+"""Reconcile: one value per template cell from the structure readings that found it.
+
+Where the ruled and the text reading put the same reading in a cell, it stands on both (its
+confidence is the higher for it). Where only one of them found the cell (the other lost its row
+or column: a missing rule, a drifting grid), that one is taken. Where they disagree, the better
+supported wins (the row and header match, then whether the reading is a number at all; on a tie
+the ruled reading), the other value is kept as `disputed` (the checks may prefer it) and the
+cell is flagged.
+"""
+from __future__ import annotations
+
+from .evaluate import same_value
+from .types import CellResult
+
+
+def _support(cell: CellResult) -> tuple[float, bool]:
+    return round(cell.label_score, 3), cell.parse_ok
+
+
+def reconcile(readings: list[dict[str, CellResult]]) -> dict[str, CellResult]:
+    """Every cell id of the first reading, from all of them (in order of preference)."""
+    out = {}
+    for cid, first in readings[0].items():
+        found = [r[cid] for r in readings if r[cid].found]
+        if not found:
+            out[cid] = first
+            continue
+        best = max(found, key=_support)  # max keeps the first of equals: the preferred reading
+        agreeing = [c for c in found if same_value(c.value, best.value) and c.parse_ok == best.parse_ok]
+        best.readings, best.support = len(readings), len(agreeing)
+        others = [c.value for c in found if c not in agreeing]
+        if others:
+            best.disputed = others[0]
+        if len(agreeing) > 1:
+            best.label_score = max(c.label_score for c in agreeing)
+        out[cid] = best
+    return out
