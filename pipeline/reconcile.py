@@ -3,9 +3,9 @@
 Where the ruled and the text reading put the same reading in a cell, it stands on both (its
 confidence is the higher for it). Where only one of them found the cell (the other lost its row
 or column: a missing rule, a drifting grid), that one is taken. Where they disagree, the better
-supported wins (the row and header match, then whether the reading is a number at all; on a tie
-the ruled reading), the other value is kept as `disputed` (the checks may prefer it) and the
-cell is flagged.
+supported wins (ink over a blank, a number over an unreadable reading, then the better row and
+header match; on a tie the ruled reading), the other value is kept as `disputed` (the checks may
+prefer it) and the cell is flagged.
 """
 from __future__ import annotations
 
@@ -13,8 +13,11 @@ from .evaluate import same_value
 from .types import CellResult
 
 
-def _support(cell: CellResult) -> tuple[float, bool]:
-    return round(cell.label_score, 3), cell.parse_ok
+def _support(cell: CellResult) -> tuple[bool, bool, float]:
+    """What a reading has for the cell, strongest first: ink at all (a reading loses far more
+    often than it invents: a blank against a number is a row or column it lost), a number,
+    then how well its row and header matched."""
+    return bool(cell.text), cell.parse_ok and cell.value is not None, round(cell.label_score, 3)
 
 
 def reconcile(readings: list[dict[str, CellResult]]) -> dict[str, CellResult]:

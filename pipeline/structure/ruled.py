@@ -63,6 +63,16 @@ def _thin(band: np.ndarray, x: int, width: int) -> bool:
     return bool(sizeable) and all(stats[k, cv2.CC_STAT_WIDTH] <= width for k in sizeable)
 
 
+def _joins_rulings(ink: np.ndarray, top: float, bottom: float, x: int) -> bool:
+    """Ink at column `x` along the first and last fifth of a row's height (rulings at `top`
+    and `bottom`), where a cell's text never is (its margin, the rulings' own width): a ruling
+    meets the rulings above and below; a bracket or a stroke that fills a compact row stops
+    short of them."""
+    column = ink[int(top):int(bottom) + 1, max(0, x - 1):x + 2].max(axis=1) > 0
+    end = max(2, int(0.2 * len(column)))
+    return bool(column.size) and column[:end].mean() >= 0.8 and column[-end:].mean() >= 0.8
+
+
 def _short_verticals(ink: np.ndarray, h_mask: np.ndarray, ys: list[float], xs: list[float], tol: float,
                      inset: int, apart: float, thin: int, min_fill: float) -> list[float]:
     """Vertical rulings too short or too worn for the line masks: in a short row (a one-row
@@ -86,7 +96,8 @@ def _short_verticals(ink: np.ndarray, h_mask: np.ndarray, ys: list[float], xs: l
         for x in _line_positions(slanted.T, 0, tol, min_length=int(min_fill * band.shape[0])):
             x += 1  # the band lost a column on the left
             if all(abs(x - known) > apart for known in xs + found) and meets_ruling(top, int(x)) \
-                    and meets_ruling(bottom, int(x)) and _thin(band, int(round(x)), thin):
+                    and meets_ruling(bottom, int(x)) and _joins_rulings(ink, top, bottom, int(round(x))) \
+                    and _thin(band, int(round(x)), thin):
                 found.append(x)
     return found
 
@@ -158,8 +169,11 @@ def build_grid(lines: PageLines, region: BBox, page: int, dpi: int, worn: bool =
             return True
         if _straight(band(ink, ink_band)) < (min_straight if worn else fill):
             return False
+        if axis == 0:
+            return True
         reach = 2 * ruling_band  # wide enough to hold a character's other strokes
-        return axis == 0 or _thin(ink[span, max(0, at - reach):at + reach + 1], min(at, reach), thin)
+        return _thin(ink[span, max(0, at - reach):at + reach + 1], min(at, reach), thin) and \
+            _joins_rulings(ink, span.start - inset, span.stop + inset, at)
 
     # ruled[r][c]: a ruling on the left of lattice cell (r, c) (c = n_cols: the table's right
     # edge); across[r][c]: one above it (r = n_rows: the bottom edge)

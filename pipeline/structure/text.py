@@ -25,6 +25,7 @@ from . import StructureReading
 
 BLANK_MARKS = {"无", "/", "—", "-", "--", "——", "空", "\\"}
 # A label that starts a row of its own: 一、 （三） 1. 第二十条
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 _NUMBERED = re.compile(r"^(第?[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|\d+[.．、]|第二十条)")
 
 
@@ -63,30 +64,25 @@ def _narrow(line: TextLine) -> bool:
     return line.bbox[2] - line.bbox[0] <= 1.6 * _height(line)
 
 
-def value_rows(values: list[TextLine], rules: "Rules") -> list[list[TextLine]]:
-    """Value lines in rows: a number wrapped in a narrow column (its lines stacked, no ruling
-    between them) joined first; then lines that overlap a row's height by half are in it."""
+def value_rows(values: list[TextLine], rules: "Rules", tolerance: float) -> list[list[TextLine]]:
+    """Value lines in rows: a number wrapped in a narrow column (its lines stacked, and no rule
+    anywhere between them: a rule broken just there still parts two rows) joined first; then
+    lines within `tolerance` of a row's mean centre are in it."""
     joined: list[TextLine] = []
     for line in sorted(values, key=lambda l: (l.bbox[1], l.bbox[0])):
         above = next((j for j in reversed(joined) if rules and 0 <= line.bbox[1] - j.bbox[3] <= 0.8 * _height(line)
-                      and _across(line, j) > 0.3
-                      and not rules.between(j.centre[1], line.centre[1], line.bbox[0], line.bbox[2])), None)
+                      and _across(line, j) > 0.3 and not rules.between(j.centre[1], line.centre[1], -np.inf, np.inf)),
+                     None)
         if above is None:
             joined.append(line)
             continue
-        both = TextLine(bbox=(min(above.bbox[0], line.bbox[0]), above.bbox[1], max(above.bbox[2], line.bbox[2]),
-                              line.bbox[3]), under_seal=max(above.under_seal, line.under_seal))
-        add_reading(both, above)
-        add_reading(both, line)
-        joined[joined.index(above)] = both
+        joined[joined.index(above)] = _joined(above, line)
     rows: list[list[TextLine]] = []
     for line in sorted(joined, key=lambda l: l.centre[1]):
-        if rows:
-            top, bottom = min(l.bbox[1] for l in rows[-1]), max(l.bbox[3] for l in rows[-1])
-            if min(bottom, line.bbox[3]) - max(top, line.bbox[1]) >= 0.5 * min(_height(line), bottom - top):
-                rows[-1].append(line)
-                continue
-        rows.append([line])
+        if rows and abs(line.centre[1] - np.mean([l.centre[1] for l in rows[-1]])) <= tolerance:
+            rows[-1].append(line)
+        else:
+            rows.append([line])
     return rows
 
 
@@ -115,6 +111,37 @@ class Rules:
         """Whether a ruling runs between heights y_a and y_b somewhere over x0..x1."""
         lo, hi = sorted((y_a, y_b))
         return any(lo < y < hi and min(x1, rx1) > max(x0, rx0) for y, rx0, rx1 in self.rules)
+
+
+def _joined(a: TextLine, b: TextLine) -> TextLine:
+    """One line of two pieces read apart (a before b)."""
+    both = TextLine(bbox=(min(a.bbox[0], b.bbox[0]), min(a.bbox[1], b.bbox[1]), max(a.bbox[2], b.bbox[2]),
+                          max(a.bbox[3], b.bbox[3])), under_seal=max(a.under_seal, b.under_seal))
+    add_reading(both, a)
+    add_reading(both, b)
+    return both
+
+
+def _piece(line: TextLine) -> bool:
+    """Too little to be a label alone: a numbering (（七）, 二、) or a character or two."""
+    text = normalise(line.text)
+    return bool(_NUMBERED.fullmatch(text)) or len(_CJK.findall(text)) < 2
+
+
+def join_pieces(labels: list[TextLine]) -> list[TextLine]:
+    """Pieces of one label a wide gap broke apart ("（七）" and "总计", "信息公开申请数" and a
+    lone "量") joined to their neighbour: level, and closer than a character. Two labels of
+    their own side by side (headers of narrow columns) stay apart."""
+    out: list[TextLine] = []
+    for line in sorted(labels, key=lambda l: l.bbox[0]):
+        h = _height(line)
+        left = next((k for k, o in enumerate(out) if _level(o, line) and -0.2 * h <= line.bbox[0] - o.bbox[2] <= 0.8 * h
+                     and (_piece(o) or _piece(line))), None)
+        if left is None:
+            out.append(line)
+        else:
+            out[left] = _joined(out[left], line)
+    return out
 
 
 def label_blocks(labels: list[TextLine], anchor: dict[int, int | None], rules: Rules) -> list[Block]:
@@ -167,9 +194,9 @@ class TextReading(StructureReading):
 
     def table(self, lines: list[TextLine], zone, rules: Rules, layout: PageLayout) -> Table:
         values = [l for l in lines if is_value(l)]
-        labels = [l for l in lines if not is_value(l)]
+        labels = join_pieces([l for l in lines if not is_value(l)])
         line_h = float(np.median([_height(l) for l in lines]))
-        rows = value_rows(values, rules)
+        rows = value_rows(values, rules, 0.45 * line_h)
         centres = [float(np.mean([l.centre[1] for l in row])) for row in rows]
         starts = [min(l.bbox[0] for l in row) for row in rows]
 
