@@ -25,6 +25,7 @@ from .templates import TABLE_IDS, RowSpec, TableSpec, Template
 from .types import Cell, CellResult, Table
 
 MIN_ROW_MATCH = 0.6
+INFERRED_ROW = 0.5  # label score of a row placed by order alone (its label unreadable)
 MIN_HEADER_MATCH = 0.75
 SHARED_CELL_FACTOR = 0.5  # label score of a detected cell found under two template cells
 _STRIP = re.compile(r"[\s\"'“”‘’「」]")
@@ -209,10 +210,35 @@ def align_rows(rows: list[RowView], spec: TableSpec) -> tuple[dict[int, int], di
             i -= 1
         else:
             j -= 1
+    inferred = _fill_gaps(matched, rows, spec, sim)
+    sims.update({j: INFERRED_ROW for j in inferred})
+    matched.update(inferred)
     # A header row holds only labels; a data row also holds value cells (numbers or blanks).
     data_like = {i for i in range(n) if max(sim[i], default=0.0) >= MIN_ROW_MATCH
-                 and any(not is_label(p.cell.text) for p in rows[i].cells)}
+                 and any(not is_label(p.cell.text) for p in rows[i].cells)} | set(inferred.values())
     return matched, sims, data_like
+
+
+def _fill_gaps(matched: dict[int, int], rows: list[RowView], spec: TableSpec, sim: list[list[float]]) -> dict[int, int]:
+    """Rows whose label is unreadable (a seal over it, a faint scan), placed by order: where
+    the template rows between two matched ones (or before the first, after the last) are as
+    many as the unmatched rows with values between their matches, they pair up in order,
+    when each row's label is lost, uncertain or at least like the template's. A row of its own
+    that the template lacks keeps its readable label, and stays out."""
+    def unreadable(i: int, j: int) -> bool:
+        labels = rows[i].labels
+        return not labels or sim[i][j] >= 0.3 or min((p for c in labels for p in c.cell.char_probs), default=1.0) < 0.9
+
+    has_values = [any(parse_value(p.cell.text).value is not None for p in row.cells) for row in rows]
+    bounds = [(-1, -1)] + sorted(matched.items()) + [(len(spec.rows), len(rows))]
+    out = {}
+    for (j1, i1), (j2, i2) in zip(bounds, bounds[1:]):
+        template_rows = list(range(j1 + 1, j2))
+        detected = [i for i in range(i1 + 1, i2) if has_values[i]]
+        if template_rows and len(detected) == len(template_rows) and \
+                all(unreadable(i, j) for i, j in zip(detected, template_rows)):
+            out.update(zip(template_rows, detected))
+    return out
 
 
 # ---------------------------------------------------------------- columns
@@ -505,7 +531,9 @@ def _group_span(header: HeaderCell, groups: list[HeaderCell]) -> tuple[float, fl
 def match_group_table(rows: list[RowView], spec: TableSpec) -> TableMatch:
     """Table 四: the row of a cell is named by a header group (行政复议 …), not by a row label."""
     groups = find_headers(rows, {g.id: g.labels for g in spec.rows}, skip=set())
-    groups += infer_missing_headers(groups, [g.id for g in spec.rows])
+    # the groups fill the table's width: the first starts at its left edge
+    groups += infer_missing_headers(groups, [g.id for g in spec.rows],
+                                    spans={id(h.placed.table): (0.0, 1.0) for h in groups})
     leaves = find_headers(rows, spec.columns, skip=set())
     out = TableMatch(found=bool(groups))
     out.score = sum(h.score for h in groups) + 0.5 * sum(h.score for h in leaves)
