@@ -25,6 +25,9 @@ class ConfidenceOptions:
     repaired_review: str
     sealed_share: float
     review_sealed: bool
+    one_reading_factor: float
+    disputed_factor: float
+    review_disputed: bool
 
 
 @dataclass
@@ -42,7 +45,7 @@ class RunOptions:
         path = CONFIG_DIR.parent / raw["calibration"] if raw.get("calibration") and self.calibrate else None
         return ConfidenceOptions(self.review_threshold, raw["label_full_match"], raw["parse_failure_factor"],
                                  path, _defaults()["checks"]["repaired_review"], raw["sealed_share"],
-                                 raw["review_sealed"])
+                                 raw["review_sealed"], raw["one_reading"], raw["disputed"], raw["review_disputed"])
 
     def checks(self) -> CheckOptions:
         raw = _defaults()["checks"]

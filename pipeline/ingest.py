@@ -159,6 +159,17 @@ def _grey(frame: Image.Image) -> tuple[np.ndarray, np.ndarray | None]:
     return drop_red(np.asarray(frame.convert("RGB")))
 
 
+def _char_box(textpage: pdfium.PdfTextPage, i: int) -> tuple[float, float, float, float]:
+    """A character's box in PDF points: the font's box (one height for a whole line, where a
+    tight box of 一 or 。 is a sliver), unless it is no character's size (text set vertically
+    gets boxes across the page); then the glyph's own."""
+    tight = textpage.get_charbox(i)
+    loose = textpage.get_charbox(i, loose=True)
+    tw, th = tight[2] - tight[0], tight[3] - tight[1]
+    lw, lh = loose[2] - loose[0], loose[3] - loose[1]
+    return loose if lw <= 2 * tw + 3 and lh <= 2 * max(tw, th) + 3 else tight
+
+
 def _text_layer(page: pdfium.PdfPage, scale: float, height_px: float) -> list[Word] | None:
     """Characters of the text layer as words (one per character: Chinese has no spaces), or
     None when the page has no usable text (a scan, or text without CJK characters)."""
@@ -173,7 +184,7 @@ def _text_layer(page: pdfium.PdfPage, scale: float, height_px: float) -> list[Wo
             ch = text[i] if i < len(text) else ""
             if not ch.strip():
                 continue
-            x0, y0, x1, y1 = textpage.get_charbox(i, loose=True)  # the font's box: one height a line
+            x0, y0, x1, y1 = _char_box(textpage, i)
             words.append(Word(ch, (x0 * scale, height_px - y1 * scale, x1 * scale, height_px - y0 * scale)))
         return words
     finally:

@@ -21,7 +21,7 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from .reconcile import reconcile
-from .templates import TABLE_IDS, RowSpec, TableSpec, Template
+from .templates import TABLE_IDS, OneRowForm, RowSpec, TableSpec, Template
 from .types import Cell, CellResult, Table
 
 MIN_ROW_MATCH = 0.6
@@ -178,13 +178,13 @@ def _row_similarity(row: RowView, spec_row: RowSpec) -> float:
                max(similarity(row.path, path) for path in paths))
 
 
-def align_rows(rows: list[RowView], spec: TableSpec) -> tuple[dict[int, int], dict[int, float], set[int]]:
+def align_rows(rows: list[RowView], spec_rows: tuple[RowSpec, ...]) -> tuple[dict[int, int], dict[int, float], set[int]]:
     """Global alignment of detected rows to template rows. Returns template row index →
     detected row index, the similarity of each template row matched, and the detected rows
     that look like data rows whether matched or not (never to be read as headers: an
     unmatched "3.其他" row must not become the 其他 column's header)."""
-    n, m = len(rows), len(spec.rows)
-    sim = [[_row_similarity(rows[i], spec.rows[j]) for j in range(m)] for i in range(n)]
+    n, m = len(rows), len(spec_rows)
+    sim = [[_row_similarity(rows[i], spec_rows[j]) for j in range(m)] for i in range(n)]
     score = [[0.0] * (m + 1) for _ in range(n + 1)]
     move = [[""] * (m + 1) for _ in range(n + 1)]
     for i in range(1, n + 1):
@@ -210,7 +210,7 @@ def align_rows(rows: list[RowView], spec: TableSpec) -> tuple[dict[int, int], di
             i -= 1
         else:
             j -= 1
-    inferred = _fill_gaps(matched, rows, spec, sim)
+    inferred = _fill_gaps(matched, rows, m, sim)
     sims.update({j: INFERRED_ROW for j in inferred})
     matched.update(inferred)
     # A header row holds only labels; a data row also holds value cells (numbers or blanks).
@@ -219,7 +219,7 @@ def align_rows(rows: list[RowView], spec: TableSpec) -> tuple[dict[int, int], di
     return matched, sims, data_like
 
 
-def _fill_gaps(matched: dict[int, int], rows: list[RowView], spec: TableSpec, sim: list[list[float]]) -> dict[int, int]:
+def _fill_gaps(matched: dict[int, int], rows: list[RowView], m: int, sim: list[list[float]]) -> dict[int, int]:
     """Rows whose label is unreadable (a seal over it, a faint scan), placed by order: where
     the template rows between two matched ones (or before the first, after the last) are as
     many as the unmatched rows with values between their matches, they pair up in order,
@@ -230,7 +230,7 @@ def _fill_gaps(matched: dict[int, int], rows: list[RowView], spec: TableSpec, si
         return not labels or sim[i][j] >= 0.3 or min((p for c in labels for p in c.cell.char_probs), default=1.0) < 0.9
 
     has_values = [any(parse_value(p.cell.text).value is not None for p in row.cells) for row in rows]
-    bounds = [(-1, -1)] + sorted(matched.items()) + [(len(spec.rows), len(rows))]
+    bounds = [(-1, -1)] + sorted(matched.items()) + [(m, len(rows))]
     out = {}
     for (j1, i1), (j2, i2) in zip(bounds, bounds[1:]):
         template_rows = list(range(j1 + 1, j2))
@@ -356,6 +356,7 @@ class TableMatch:
     cells: dict[str, CellResult] = field(default_factory=dict)
     score: float = 0.0  # sum of label similarities, to choose between templates
     found: bool = False
+    notes: list[str] = field(default_factory=list)  # how the table departs from the template
 
 
 def _result(placed: Placed | None, label_score: float, spec: TableSpec, column: str) -> CellResult:
@@ -471,14 +472,32 @@ def _ordered_results(values: list[Placed | None], label_score: float, spec: Tabl
             for (cid, column), placed in zip(cell_ids, values)}
 
 
+def _not_printed(spec: TableSpec, form: OneRowForm) -> tuple[dict[str, CellResult], str]:
+    """The cells of the rows a one-row form leaves out, and a warning that says so."""
+    rows = [r for r in spec.rows if r.id in form.rows and r.id != form.into]
+    cells = {f"{spec.id}/{r.id}/{c}": CellResult(value=None, text=None, confidence=0.0, needs_review=False, page=None,
+                                                 bbox=None, label_score=1.0, printed=False)
+             for r in rows for c in r.columns}
+    note = (f"table {spec.id[1:]} prints {form.labels[0]} as one row: its values are in {spec.id}/{form.into}; "
+            f"{', '.join(f'{spec.id}/{r.id}' for r in rows)} are not printed")
+    return cells, note
+
+
 def match_rows_table(rows: list[RowView], spec: TableSpec) -> TableMatch:
-    matched, sims, data_like = align_rows(rows, spec)
+    """Rows by their labels (in whichever form the table prints them), columns by their headers."""
+    fits = [(align_rows(rows, form_rows), form_rows, form) for form_rows, form in spec.row_forms()]
+    # the form whose alignment scores best; max keeps the template's own on a tie
+    (matched, sims, data_like), spec_rows, form = max(fits, key=lambda f: sum(s - 0.5 for s in f[0][1].values()))
     headers = find_headers(rows, spec.columns, skip=data_like | set(matched.values()))
     out = TableMatch(found=bool(matched))
     out.score = sum(sims.values()) + sum(h.score for h in headers) * 0.5
+    if form is not None:
+        cells, note = _not_printed(spec, form)
+        out.cells.update(cells)
+        out.notes.append(note)
     headers += infer_missing_headers(headers, list(spec.columns), spans=_label_edges(rows, set(matched.values())))
     chosen: dict[str, Placed | None] = {}
-    for j, spec_row in enumerate(spec.rows):
+    for j, spec_row in enumerate(spec_rows):
         r = matched.get(j)
         ids = [(f"{spec.id}/{spec_row.id}/{column}", column) for column in spec_row.columns]
         if r is None:
@@ -626,6 +645,7 @@ def reconstruct(readings: list[list[Table]], templates: list[Template]) -> Recon
             if match is None or not match.found:
                 match = TableMatch(cells={cid: _result(None, 0.0, spec, "") for cid in spec.cell_ids()})
             cells.update(match.cells)
+            warnings += [note for note in match.notes if note not in warnings]
     ordered = [{cid: cells[cid] for cid in template.cell_ids()} for cells in per_reading]
     return Reconstruction(template, reconcile(ordered), warnings)
 

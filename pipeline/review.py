@@ -16,6 +16,7 @@ from . import export
 from .config import RunOptions
 from .reconstruct import parse_value
 from .templates import failed_identities, load_templates
+from .types import flag_reason
 
 METADATA = sa.MetaData()
 CORRECTIONS = sa.Table(
@@ -47,19 +48,6 @@ def _found(cell: dict) -> bool:
     return bool(cell.get("corrected")) or not (cell["value"] is None and cell["confidence"] == 0)
 
 
-def reason(cell: dict) -> str:
-    if not _found(cell):
-        return "cell not found"
-    parts = []
-    if cell.get("checks_failed"):
-        parts.append("fails " + ", ".join(cell["checks_failed"]))
-    if cell.get("repaired"):
-        parts.append(f"auto-repaired from {cell['ocr_value']}")
-    if cell["value"] is None and cell["text"]:
-        parts.append("not a number")
-    return "; ".join(parts) or f"low confidence ({cell['confidence']:.2f})"
-
-
 class ReviewStore:
     def __init__(self, out_dir: Path, db_url: str | None = None):
         self.out_dir = out_dir
@@ -88,7 +76,7 @@ class ReviewStore:
                     items.append({"report": path.stem, "source": data["source"], "cell_id": cid,
                                   "row_label": row_label, "column_label": column_label, "value": cell["value"],
                                   "text": cell["text"], "alternatives": cell.get("alternatives", []),
-                                  "confidence": cell["confidence"], "reason": reason(cell),
+                                  "confidence": cell["confidence"], "reason": flag_reason(cell),
                                   "has_image": cell["bbox"] is not None})
         return items
 
@@ -112,6 +100,11 @@ class ReviewStore:
                 reviewer=reviewer, at=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")))
         cell.update(value=new, confidence=1.0, needs_review=False, corrected=True, reviewer=reviewer)
         self._recheck(data)
+        for other in data["cells"].values():  # why each cell still flagged is, after the checks ran again
+            if other["needs_review"]:
+                other["reason"] = flag_reason(other)
+            else:
+                other.pop("reason", None)
         export.write_report(self.out_dir, stem, data)
         from .batch_export import write_batch_exports
 

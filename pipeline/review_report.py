@@ -10,7 +10,8 @@ from pathlib import Path
 import cv2
 
 from .ingest import iter_pages, sniff
-from .review import labels, reason
+from .review import labels
+from .types import flag_reason
 
 OVERLAY_SCALE = 0.5
 
@@ -82,7 +83,7 @@ def write_review_html(out_dir: Path, reports: list[tuple[str, dict]]) -> Path:
                     f"<tr><td>{e(cid)}</td><td>{e(row)} × {e(column)}</td><td>{image}</td>"
                     f"<td>{e(json.dumps(cell['value']))} <small>({e(json.dumps(cell['text'], ensure_ascii=False))})"
                     f"</small></td><td>{e(', '.join(map(str, cell.get('alternatives', []))))}</td>"
-                    f"<td>{cell['confidence']:.2f}</td><td>{e(reason(cell))}</td></tr>")
+                    f"<td>{cell['confidence']:.2f}</td><td>{e(flag_reason(cell))}</td></tr>")
             parts.append("</table>")
         for overlay in sorted(folder.glob("page-*.png")) if folder.exists() else []:
             parts.append(f"<p>{e(overlay.stem)}<br><img class='page' src='{e(overlay.relative_to(out_dir).as_posix())}'></p>")

@@ -25,6 +25,15 @@ class RowSpec:
 
 
 @dataclass(frozen=True)
+class OneRowForm:
+    """Rows some offices print as one row (（六）其他处理 in a 2021 report): its values are those
+    of `into`, and the other rows are not printed."""
+    labels: tuple[str, ...]
+    into: str
+    rows: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class TableSpec:
     id: str
     title: str
@@ -33,6 +42,20 @@ class TableSpec:
     rows: tuple[RowSpec, ...]
     decimal_columns: frozenset[str] = frozenset()
     signed_columns: frozenset[str] = frozenset()
+    one_row_forms: tuple[OneRowForm, ...] = ()
+
+    def row_forms(self) -> list[tuple[tuple[RowSpec, ...], OneRowForm | None]]:
+        """The rows as the template has them, and as each one-row form prints them."""
+        forms: list[tuple[tuple[RowSpec, ...], OneRowForm | None]] = [(self.rows, None)]
+        for form in self.one_row_forms:
+            rows = []
+            for row in self.rows:
+                if row.id == form.into:
+                    rows.append(RowSpec(id=row.id, labels=form.labels, columns=row.columns))
+                elif row.id not in form.rows:
+                    rows.append(row)
+            forms.append((tuple(rows), form))
+        return forms
 
     def cell_ids(self) -> list[str]:
         return [f"{self.id}/{row.id}/{col}" for row in self.rows for col in row.columns]
@@ -85,6 +108,8 @@ def _table(table_id: str, raw: dict) -> TableSpec:
         rows=rows,
         decimal_columns=frozenset(raw.get("decimal_columns", ())),
         signed_columns=frozenset(raw.get("signed_columns", ())),
+        one_row_forms=tuple(OneRowForm(tuple(f["labels"]), f["into"], tuple(f["rows"]))
+                            for f in raw.get("one_row_forms", ())),
     )
 
 

@@ -118,6 +118,8 @@ class CellResult:
     readings: int = 1  # structure readings of the page (ruled, text), or 1: a document's own table
     support: int = 1  # of them, those that found this value here
     disputed: float | int | None = None  # another reading's value for this cell, when they disagree
+    sealed: bool = False  # a seal lay over it (set by the confidence stage's policy)
+    printed: bool = True  # False: the document does not print this cell (its row is not in its table)
 
     def to_json(self) -> dict:
         out = {"value": self.value, "text": self.text, "confidence": round(self.confidence, 4),
@@ -130,7 +132,33 @@ class CellResult:
             out["ocr_value"] = self.ocr_value
         if self.confidence_unchecked is not None:
             out["confidence_unchecked"] = round(self.confidence_unchecked, 4)
+        if self.disputed is not None:
+            out["disputed"] = self.disputed
+        if self.sealed:
+            out["sealed"] = True
+        if not self.printed:
+            out["printed"] = False
+        if self.needs_review:
+            out["reason"] = flag_reason(out)
         return out
+
+
+def flag_reason(cell: dict) -> str:
+    """Why a cell (as in the report JSON) is flagged for review, in a few words."""
+    if not cell.get("corrected") and cell["value"] is None and cell["confidence"] == 0 and cell.get("printed", True):
+        return "not found"
+    parts = []
+    if "disputed" in cell:
+        parts.append(f"the two readings of the table disagree ({cell['value']} or {cell['disputed']})")
+    if cell.get("checks_failed"):
+        parts.append("fails " + ", ".join(cell["checks_failed"]))
+    if cell.get("repaired"):
+        parts.append(f"auto-repaired from {cell['ocr_value']}")
+    if cell["value"] is None and cell["text"]:
+        parts.append("not a number")
+    if cell.get("sealed"):
+        parts.append("under a seal")
+    return "; ".join(parts) or f"low confidence ({cell['confidence']:.2f})"
 
 
 @dataclass

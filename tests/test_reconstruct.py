@@ -55,7 +55,7 @@ def test_alignment_survives_missing_extra_and_misread_rows():
             _row("三、本年度办理结果", "（一）予以公开", "3"),
             # partial is missing; a misread label still matches:
             _row("（三）不子公开", "1.属于国家秘宻", "4")]
-    matched, sims, _ = align_rows(rows, spec)
+    matched, sims, _ = align_rows(rows, spec.rows)
     ids = {spec.rows[j].id: i for j, i in matched.items()}
     assert ids == {"new": 1, "disclosed": 3, "withheld.state_secret": 4}
     assert sims[next(j for j, r in enumerate(spec.rows) if r.id == "withheld.state_secret")] < 1.0
@@ -71,7 +71,7 @@ def test_template_rows_and_columns_match_the_labels_of_real_reports(seed):
     case = SEEDS[seed]
     spec = load_templates()[case["format"]].tables["t3"]
     rows = [_row(text) for text in case["t3_labels"]]
-    matched, sims, data_like = align_rows(rows, spec)
+    matched, sims, data_like = align_rows(rows, spec.rows)
     assert sorted(matched) == list(range(len(spec.rows)))
     assert min(sims.values()) >= 0.9
     headers = {h.column for h in find_headers(rows, spec.columns, skip=data_like | set(matched.values()))}
