@@ -1,8 +1,8 @@
 """Fit the confidence calibration (models/calibration.json) on generated scans.
 
-Generates office-quality, hard and field scans with their own seeds (never the bench's), reads them
-with calibration off, and fits an isotonic (monotone) map from each recognised cell's raw
-score to whether it was right, by pool-adjacent-violators.
+Generates office-quality, hard and field scans by both generator routes with a seed of its own
+(never the bench's), reads them with calibration off, and fits an isotonic (monotone) map from
+each recognised cell's raw score to whether it was right, by pool-adjacent-violators.
 """
 from __future__ import annotations
 
@@ -57,22 +57,26 @@ def collect(pipeline: Pipeline, reports) -> tuple[list[float], list[int]]:
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("-n", type=int, default=12, help="reports per kind (office, hard, field)")
+    parser.add_argument("-n", type=int, default=12, help="reports per route and kind (office, hard, field)")
     parser.add_argument("--seed", type=int, default=424242)
     args = parser.parse_args()
     pipeline = Pipeline(RunOptions(calibrate=False))
     raw, right = [], []
+    sets = [(route, name, options) for route in ("draw", "word")
+            for name, options in (("office", None), ("hard", ScanOptions.hard()), ("field", ScanOptions.field()))]
     with tempfile.TemporaryDirectory() as tmp:
-        for name, options in (("office", None), ("hard", ScanOptions.hard()), ("field", ScanOptions.field())):
-            reports = generate_batch(Path(tmp) / name, args.n, args.seed, kind="scan", scan_options=options)
+        for route, name, options in sets:
+            reports = generate_batch(Path(tmp) / route / name, args.n, args.seed, kind="scan", scan_options=options,
+                                     route=route)
             r, k = collect(pipeline, reports)
             raw += r
             right += k
     knots_raw, knots_cal = isotonic(np.array(raw), np.array(right))
     OUT.write_text(json.dumps({
         "method": "isotonic regression (pool adjacent violators) of right/wrong on the raw score",
-        "fitted_on": f"{len(raw)} recognised cells of {3 * args.n} generated scans ({args.n} each office-quality, "
-                     f"hard and field), seed {args.seed}, {len(raw) - sum(right)} wrong",
+        "fitted_on": f"{len(raw)} recognised cells of {len(sets) * args.n} generated scans ({args.n} each "
+                     f"office-quality, hard and field, by the drawn and the Word route), seed {args.seed}, "
+                     f"{len(raw) - sum(right)} wrong",
         "fitted": datetime.date.today().isoformat(),
         "command": f"python bench/calibrate.py -n {args.n} --seed {args.seed}",
         "raw": [round(v, 6) for v in knots_raw],

@@ -1,10 +1,12 @@
 """`make bench`: accuracy and speed on freshly generated reports, never seen in development.
 
 Generates N reports per template format of each kind (born-digital PDF, scan, Word .docx,
-HTML page) with a new random seed (printed, so a run can be repeated), digitises them, and
-prints accuracy, template and title accuracy, flag recall, review burden, speed (per page, and
-reports/s for the born-digital forms) and the per-stage breakdown; then the batch throughput
-with 1 and 2 workers beside full-page RapidOCR (bench/throughput.py).
+HTML page) by each generator route (reportlab's drawing, and Word documents laid out and printed
+by LibreOffice, see pipeline/generate) with a new random seed (printed, so a run can be
+repeated), digitises them, and prints accuracy, template and title accuracy, flag recall, review
+burden, speed (per page, and reports/s for the born-digital forms) and the per-stage breakdown;
+then the Word route's scans under each degradation alone; then the batch throughput with 1 and
+2 workers beside full-page RapidOCR (bench/throughput.py).
 """
 from __future__ import annotations
 
@@ -21,27 +23,31 @@ import numpy as np
 from pipeline.config import RunOptions
 from pipeline.evaluate import Score, same_value
 from pipeline.generate import generate_batch
-from pipeline.generate.scan import ScanOptions
+from pipeline.generate.scan import DEGRADATIONS, ScanOptions
 from pipeline.runner import Pipeline
 from memory import long_pdf_memory  # bench/, beside this script
 from throughput import throughput
 
 
-def bench(kind: str, n: int, seed: int, pipeline: Pipeline, work: Path) -> dict:
-    folder = work / kind
-    t = time.perf_counter()
-    if kind == "field":  # issue 4's set: 150 dpi, ±3° skew, seals, worn rulings, photos, turned pages
-        reports = generate_batch(folder, 2 * n, seed, kind="scan", scan_options=ScanOptions.field())
-    elif kind == "mixed":  # office scans with every fourth report a hard one
+def generate(kind: str, n: int, seed: int, route: str, folder: Path):
+    """2n reports of one kind: a document form, a scan set, or one degradation alone."""
+    if kind == "mixed":  # office scans with every fourth report a hard one
         reports = []
         for i in range(4):
             sub = 2 * n // 4 + (i < (2 * n) % 4)
-            reports += generate_batch(folder / str(i), sub, seed + i, kind="scan",
+            reports += generate_batch(folder / str(i), sub, seed + i, kind="scan", route=route,
                                       scan_options=ScanOptions.hard() if i == 3 else None)
-    else:
-        options = ScanOptions.hard() if kind == "hard" else None
-        reports = generate_batch(folder, 2 * n, seed, templates=("2021", "2019"),
-                                 kind="scan" if kind == "hard" else kind, scan_options=options)
+        return reports
+    scans = {"scan": ScanOptions(), "field": ScanOptions.field(), "hard": ScanOptions.hard(), **DEGRADATIONS}
+    if kind in scans:
+        return generate_batch(folder, 2 * n, seed, kind="scan", route=route, scan_options=scans[kind])
+    return generate_batch(folder, 2 * n, seed, kind=kind, route=route)
+
+
+def bench(kind: str, n: int, seed: int, pipeline: Pipeline, work: Path, route: str = "draw") -> dict:
+    folder = work / route / kind
+    t = time.perf_counter()
+    reports = generate(kind, n, seed, route, folder)
     generated_s = time.perf_counter() - t
     score = Score()
     stages: dict[str, float] = defaultdict(float)
@@ -72,8 +78,8 @@ def bench(kind: str, n: int, seed: int, pipeline: Pipeline, work: Path) -> dict:
                 stages[stage] += s
         else:
             score.errors.append(f"{report.pdf.name}: {outcome.error}")
-    return {"kind": kind, "score": score, "per_page": per_page, "per_report": per_report, "pages": pages_total,
-            "stages": stages, "generated_s": generated_s, "reliability": reliability, "repairs": repairs,
+    return {"kind": f"{route} route, {kind}", "score": score, "per_page": per_page, "per_report": per_report,
+            "pages": pages_total, "stages": stages, "generated_s": generated_s, "reliability": reliability, "repairs": repairs,
             "unrepaired_misreads": unrepaired_misreads, "clean_reports": clean_reports}
 
 
@@ -148,17 +154,20 @@ def main():
     parser.add_argument("-n", type=int, default=20, help="reports per template format and kind")
     parser.add_argument("--seed", type=int, default=None, help="default: a new one each run")
     parser.add_argument("--threshold", type=float, default=None, help="review threshold (default from configs/)")
+    parser.add_argument("--routes", default="draw,word", help="generator routes: draw (reportlab), word (LibreOffice)")
     parser.add_argument("--kinds", default="digital,scan,field,hard,mixed,docx,html",
                         help="born-digital PDF, scan, field scans (skew, seals, worn lines, photos, turned "
                              "pages), hard scan, mixed (1 in 4 hard), Word .docx, HTML page; '' for none")
+    parser.add_argument("--degradations", type=int, default=5, metavar="N",
+                        help="Word route scans with each degradation alone, N reports per format (0: skip)")
     parser.add_argument("--long-pdf", type=int, default=300, metavar="PAGES",
                         help="peak memory digitising one scanned PDF of this many pages (0: skip)")
     parser.add_argument("--throughput", type=int, default=25, metavar="N",
                         help="batch throughput on N reports per format with 1 and 2 workers (0: skip)")
     args = parser.parse_args()
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(10_000, 10**6)
-    print(f"bench seed {seed}: {args.n} reports per format (2021 and 2019) for each of: {args.kinds}; "
-          f"review threshold {args.threshold or RunOptions().review_threshold}")
+    print(f"bench seed {seed}: {args.n} reports per format (2021 and 2019) for each of: {args.kinds}, by routes "
+          f"{args.routes}; review threshold {args.threshold or RunOptions().review_threshold}")
     t = time.perf_counter()
     options = RunOptions()
     if args.threshold is not None:
@@ -166,8 +175,16 @@ def main():
     pipeline = Pipeline(options)
     print(f"models loaded in {time.perf_counter() - t:.1f}s")
     with tempfile.TemporaryDirectory() as tmp:
-        for kind in filter(None, args.kinds.split(",")):
-            show(bench(kind, args.n, seed, pipeline, Path(tmp)))
+        for route in filter(None, args.routes.split(",")):
+            for kind in filter(None, args.kinds.split(",")):
+                show(bench(kind, args.n, seed, pipeline, Path(tmp), route))
+        if args.degradations:
+            print(f"\n== the Word route's scans, one degradation at a time ({2 * args.degradations} reports each)")
+            for kind in DEGRADATIONS:
+                result = bench(kind, args.degradations, seed, pipeline, Path(tmp), "word")
+                s: Score = result["score"]
+                print(f"{kind:14s} cells right {s.accuracy:.2%}  flag recall {s.flag_recall:.1%}  "
+                      f"flagged {s.flagged / max(1, s.cells):.1%}  template {s.template_right}/{s.reports}")
         if args.throughput:
             throughput(args.throughput, seed, Path(tmp) / "throughput")
         if args.long_pdf:

@@ -1,8 +1,8 @@
 """Checks: the template's accounting identities on every report, and auto-repair of a misread.
 
-A failed identity is either the document's own inconsistency (every cell in it was read exactly
-or with confidence: the office printed numbers that do not add up; listed in the report's
-`inconsistencies`) or a probable misreading. Either way each recognised cell in it has its
+A failed identity is either the document's own inconsistency (every cell in it was read exactly,
+from a text layer or a document: the office printed numbers that do not add up; listed in the
+report's `inconsistencies`) or a possible misreading. Either way each recognised cell in it has its
 confidence lowered, so a person looks at the ink. For the
 latter, each recognised cell in a failed check offers its plausible other readings (the
 recogniser's runner-up characters, and the confusions OCR is known for: 0/8/6/9, 1/7, 3/8,
@@ -24,6 +24,7 @@ CONFUSIONS = {"0": "869", "8": "0369", "6": "085", "9": "08", "1": "74", "7": "1
 MIN_OPTION_P = 0.01  # a runner-up class this likely is a plausible reading
 CONFUSION_P = 0.02  # the prior plausibility of a known confusion
 UNREADABLE_SOLVED_P = 0.5  # the reading of an unreadable cell that the identities single out
+DISPUTED_P = 0.5  # the plausibility of the other structure reading's value
 
 
 def _digit_readings(text: str) -> set[int]:
@@ -35,17 +36,19 @@ def _digit_readings(text: str) -> set[int]:
 
 @dataclass
 class CheckOptions:
-    confident_reading: float  # OCR probability above which a reading is trusted
     failure_factor: float  # confidence multiplier per failed check a cell is in
     repair: bool
     sealed_share: float = 0.05  # a cell's text this much under a seal may have lost its digits
 
 
 def candidate_readings(cell: CellResult, decimal: bool, signed: bool) -> dict[float | int, float]:
-    """Other values this cell's ink could plausibly be, with a plausibility in (0, 1]."""
+    """Other values this cell's ink could plausibly be, with a plausibility in (0, 1]: the
+    other structure reading's value where the two disagree, the recogniser's runner-ups, known
+    confusions."""
+    disputed = {cell.disputed: DISPUTED_P} if cell.recognised and cell.disputed not in (None, cell.value) else {}
     text = cell.text or ""
     if not cell.recognised or not text or any(len(opts) == 0 for opts in cell.options):
-        return {}
+        return disputed
     variants: dict[str, float] = {}
 
     def add(candidate: str, p: float):
@@ -64,7 +67,7 @@ def candidate_readings(cell: CellResult, decimal: bool, signed: bool) -> dict[fl
             add(text[:i] + ch + text[i:], CONFUSION_P)  # a dropped digit
         if decimal and 0 < i:
             add(text[:i] + "." + text[i:], CONFUSION_P)  # a lost decimal point
-    out: dict[float | int, float] = {}
+    out: dict[float | int, float] = dict(disputed)
     for candidate, p in variants.items():
         parsed = parse_value(candidate, decimal=decimal, signed=signed)
         if parsed.ok and parsed.value is not None and parsed.value != cell.value:
@@ -173,9 +176,12 @@ class ArithmeticChecks:
                 cell.ocr_score = UNREADABLE_SOLVED_P
                 values[cid] = value
 
-    def _trusted(self, cell: CellResult) -> bool:
-        """Read exactly, or recognised with confidence and not repaired."""
-        return not cell.recognised or (not cell.repaired and cell.ocr_score >= self.options.confident_reading)
+    @staticmethod
+    def _trusted(cell: CellResult) -> bool:
+        """Read exactly (a text layer, a document): only then is a failed check the document's
+        own. A recognised reading, however confident, may be a misreading a person should see
+        before anyone is told the agency's numbers do not add up."""
+        return not cell.recognised
 
     @staticmethod
     def _column_kind(template: Template, cid: str) -> tuple[bool, bool]:

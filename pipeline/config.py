@@ -49,5 +49,5 @@ class RunOptions:
 
     def checks(self) -> CheckOptions:
         raw = _defaults()["checks"]
-        return CheckOptions(raw["confident_reading"], raw["failure_factor"], raw["repair"],
+        return CheckOptions(raw["failure_factor"], raw["repair"],
                             _defaults()["confidence"]["sealed_share"])

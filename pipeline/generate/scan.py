@@ -47,6 +47,20 @@ class ScanOptions:
                    ink=(15, 70), paper=(205, 240), seal=0.5, broken_lines=1.0, photo=1 / 3, turn=0.15)
 
 
+# Each of the field set's degradations alone, on an office scan (200 dpi unless it is the
+# resolution), for the bench's per-degradation figures.
+DEGRADATIONS = {
+    "150 dpi": ScanOptions(dpi=150),
+    "skew 3°": ScanOptions(max_skew=3.0),
+    "worn rulings": ScanOptions(broken_lines=1.0),
+    "red seal": ScanOptions(seal=1.0),
+    "phone photo": ScanOptions(photo=1.0),
+    "turned page": ScanOptions(turn=1.0),
+    "faint, noisy": ScanOptions(blur=(0.5, 1.1), noise=(5.0, 11.0), ink=(40, 110), paper=(200, 235),
+                                jpeg_quality=(45, 75)),
+}
+
+
 def degrade(page: np.ndarray, rng: random.Random, opt: ScanOptions) -> np.ndarray:
     """A grey page image as scanned: uint8 grey of the same size, or RGB when a seal is stamped."""
     h, w = page.shape

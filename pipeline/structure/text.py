@@ -128,15 +128,14 @@ def _piece(line: TextLine) -> bool:
     return bool(_NUMBERED.fullmatch(text)) or len(_CJK.findall(text)) < 2
 
 
-def join_pieces(labels: list[TextLine]) -> list[TextLine]:
-    """Pieces of one label a wide gap broke apart ("（七）" and "总计", "信息公开申请数" and a
-    lone "量") joined to their neighbour: level, and closer than a character. Two labels of
-    their own side by side (headers of narrow columns) stay apart."""
+def join_pieces(lines: list[TextLine], gap: float, piece=lambda line: True) -> list[TextLine]:
+    """Pieces of one label or number a wide gap broke apart ("（七）" and "总计", "-" and "4")
+    joined: level, and closer than `gap` line heights, when one of them is a `piece`."""
     out: list[TextLine] = []
-    for line in sorted(labels, key=lambda l: l.bbox[0]):
+    for line in sorted(lines, key=lambda l: l.bbox[0]):
         h = _height(line)
-        left = next((k for k, o in enumerate(out) if _level(o, line) and -0.2 * h <= line.bbox[0] - o.bbox[2] <= 0.8 * h
-                     and (_piece(o) or _piece(line))), None)
+        left = next((k for k, o in enumerate(out) if _level(o, line) and -0.2 * h <= line.bbox[0] - o.bbox[2] <= gap * h
+                     and (piece(o) or piece(line))), None)
         if left is None:
             out.append(line)
         else:
@@ -193,8 +192,11 @@ class TextReading(StructureReading):
         return tables
 
     def table(self, lines: list[TextLine], zone, rules: Rules, layout: PageLayout) -> Table:
-        values = [l for l in lines if is_value(l)]
-        labels = join_pieces([l for l in lines if not is_value(l)])
+        # a label's pieces within a character of each other, when one is too little to be a
+        # label alone (two headers of narrow columns side by side stay apart); a number's
+        # pieces (a sign, a digit a faint scan broke off) within half a character
+        values = join_pieces([l for l in lines if is_value(l)], 0.5)
+        labels = join_pieces([l for l in lines if not is_value(l)], 0.8, _piece)
         line_h = float(np.median([_height(l) for l in lines]))
         rows = value_rows(values, rules, 0.45 * line_h)
         centres = [float(np.mean([l.centre[1] for l in row])) for row in rows]
