@@ -25,6 +25,7 @@ MIN_OPTION_P = 0.01  # a runner-up class this likely is a plausible reading
 CONFUSION_P = 0.02  # the prior plausibility of a known confusion
 UNREADABLE_SOLVED_P = 0.5  # the reading of an unreadable cell that the identities single out
 DISPUTED_P = 0.5  # the plausibility of the other structure reading's value
+SMALL_CHECK = 8  # cells in an identity small enough to show them all to a person when it fails
 
 
 def _digit_readings(text: str) -> set[int]:
@@ -105,6 +106,10 @@ class ArithmeticChecks:
                     values[cid] = value
                 failed = failed_identities(template, values)
         inconsistencies = []
+        # A recognised cell in a failed check is shown to a person: in the small checks (a row's
+        # total, a balance: a handful of cells, one of them misread), or, where only the large
+        # ones fail (the result rows' total), in those.
+        small = [ident for ident in failed if len(ident.lhs) + len(ident.rhs) <= SMALL_CHECK]
         for ident in failed:
             members = [cells[cid] for cid in (*ident.lhs, *ident.rhs) if cid in values]
             if all(self._trusted(c) for c in members):
@@ -113,6 +118,7 @@ class ArithmeticChecks:
                 c.checks_failed.append(ident.name)
                 if c.recognised:  # a person can look at the ink; a document's text is what it is
                     c.check_factor *= self.options.failure_factor
+                    c.check_review = c.check_review or ident in small or not small
         return inconsistencies
 
     def _pair_fixes(self, template: Template, cells: dict[str, CellResult], values: dict, failed: list,

@@ -6,8 +6,9 @@ one they disagree on, is less certain); the calibration map (fitted on generated
 models/calibration.json) turns the raw score into the observed share of right cells. A cell not
 found has confidence 0; one the document does not print is null and not flagged. A cell is
 flagged when its confidence is below the review threshold, and (by default) when the two
-readings disagree on it or a seal lay over it: washing the red ink out may take a digit's
-strokes, which no score can see.
+readings disagree on it, when it is in a failed check that was not repaired (see checks.py), or
+when a seal lay over it: washing the red ink out may take a digit's strokes, which no score can
+see.
 """
 from __future__ import annotations
 
@@ -72,6 +73,8 @@ class ConfidenceScorer:
                 # whole faint digit, may have gone with its red ink, and nothing in the reading says so
                 cell.needs_review = True
             if opt.review_disputed and cell.disputed is not None:
+                cell.needs_review = True
+            if opt.review_failed_checks and cell.check_review:
                 cell.needs_review = True
             if cell.repaired and opt.repaired_review != "auto":
                 cell.needs_review = opt.repaired_review == "always"

@@ -28,6 +28,7 @@ class ConfidenceOptions:
     one_reading_factor: float
     disputed_factor: float
     review_disputed: bool
+    review_failed_checks: bool
 
 
 @dataclass
@@ -45,7 +46,8 @@ class RunOptions:
         path = CONFIG_DIR.parent / raw["calibration"] if raw.get("calibration") and self.calibrate else None
         return ConfidenceOptions(self.review_threshold, raw["label_full_match"], raw["parse_failure_factor"],
                                  path, _defaults()["checks"]["repaired_review"], raw["sealed_share"],
-                                 raw["review_sealed"], raw["one_reading"], raw["disputed"], raw["review_disputed"])
+                                 raw["review_sealed"], raw["one_reading"], raw["disputed"], raw["review_disputed"],
+                                 _defaults()["checks"]["review_failed"])
 
     def checks(self) -> CheckOptions:
         raw = _defaults()["checks"]

@@ -26,6 +26,7 @@ from .types import Cell, CellResult, Table
 
 MIN_ROW_MATCH = 0.6
 INFERRED_ROW = 0.5  # label score of a row placed by order alone (its label unreadable)
+CONFIRMED = 0.9  # label score of a loose match that the template's order confirms
 MIN_HEADER_MATCH = 0.75
 SHARED_CELL_FACTOR = 0.5  # label score of a detected cell found under two template cells
 _STRIP = re.compile(r"[\s\"'“”‘’「」]")
@@ -210,6 +211,7 @@ def align_rows(rows: list[RowView], spec_rows: tuple[RowSpec, ...]) -> tuple[dic
             i -= 1
         else:
             j -= 1
+    _confirm_rows_by_order(matched, sims)
     inferred = _fill_gaps(matched, rows, m, sim)
     sims.update({j: INFERRED_ROW for j in inferred})
     matched.update(inferred)
@@ -217,6 +219,33 @@ def align_rows(rows: list[RowView], spec_rows: tuple[RowSpec, ...]) -> tuple[dic
     data_like = {i for i in range(n) if max(sim[i], default=0.0) >= MIN_ROW_MATCH
                  and any(not is_label(p.cell.text) for p in rows[i].cells)} | set(inferred.values())
     return matched, sims, data_like
+
+
+def _confirm_rows_by_order(matched: dict[int, int], sims: dict[int, float]):
+    """A row matched loosely (a typo in its label, a misread character) whose neighbouring
+    template rows are matched closely to the detected rows just before and after it is that
+    row: its match counts as certain."""
+    original = dict(sims)
+    for j, i in matched.items():
+        if original[j] >= CONFIRMED:
+            continue
+        neighbours = [(j + d, i + d) for d in (-1, 1) if j + d in matched]
+        if neighbours and all(matched[k] == want and original[k] >= CONFIRMED for k, want in neighbours):
+            sims[j] = CONFIRMED
+
+
+def confirm_headers_by_order(headers: list[HeaderCell], columns: list[str]):
+    """Headers read loosely (a typo, a misread character) that stand in the template's column
+    order with the others of their header row are those columns: their match counts as certain."""
+    rows: dict[tuple[int, int], list[HeaderCell]] = {}
+    for h in headers:
+        rows.setdefault((id(h.placed.table), h.row), []).append(h)
+    for same_row in rows.values():
+        ordered = sorted(same_row, key=lambda h: _centre(h.placed))
+        places = [columns.index(h.column) for h in ordered]
+        if len(ordered) >= 2 and all(a < b for a, b in zip(places, places[1:])):
+            for h in ordered:
+                h.score = max(h.score, CONFIRMED)
 
 
 def _fill_gaps(matched: dict[int, int], rows: list[RowView], m: int, sim: list[list[float]]) -> dict[int, int]:
@@ -268,6 +297,13 @@ def find_headers(rows: list[RowView], columns: dict[str, tuple[str, ...]], skip:
                 s = max(similarity(text, normalise(label)) for label in labels)
                 if s > best_score:
                     best, best_score = col, s
+            if best_score < MIN_HEADER_MATCH:
+                # the start of one column's header alone: the rest went over a page break
+                # ("科研" of 科研机构), or was cut off
+                starting = {col for col, labels in columns.items() if len(text) >= 2 and
+                            any(normalise(label).startswith(text) for label in labels)}
+                if len(starting) == 1:
+                    best, best_score = starting.pop(), MIN_HEADER_MATCH
             if best is not None and best_score >= MIN_HEADER_MATCH:
                 found.append(HeaderCell(best, r, placed, best_score))
     return found
@@ -460,7 +496,7 @@ def _text_results(row: RowView, headers: dict[str, HeaderCell | None], row_score
             out[cid] = _result(None, 0.0, spec, column)
             continue
         value, ambiguous = placed[cid]
-        score = row_score * header.score * (SHARED_CELL_FACTOR if ambiguous else 1.0)
+        score = min(row_score, header.score) * (SHARED_CELL_FACTOR if ambiguous else 1.0)
         out[cid] = _result(value, score, spec, column) if value is not None else \
             _blank_result(score, _row_place(row, header))
     return out
@@ -491,6 +527,7 @@ def match_rows_table(rows: list[RowView], spec: TableSpec) -> TableMatch:
     headers = find_headers(rows, spec.columns, skip=data_like | set(matched.values()))
     out = TableMatch(found=bool(matched))
     out.score = sum(sims.values()) + sum(h.score for h in headers) * 0.5
+    confirm_headers_by_order(headers, list(spec.columns))
     if form is not None:
         cells, note = _not_printed(spec, form)
         out.cells.update(cells)
@@ -518,7 +555,7 @@ def match_rows_table(rows: list[RowView], spec: TableSpec) -> TableMatch:
                 out.cells[cid] = _result(None, 0.0, spec, column)
                 continue
             placed, share = _cell_under(rows[r], header.placed)
-            label_score = sims[j] * header.score * min(1.0, share / 0.6)
+            label_score = min(sims[j], header.score) * min(1.0, share / 0.6)
             out.cells[cid] = _result(placed if share > 0.3 else None, label_score, spec, column)
             chosen[cid] = placed if share > 0.3 else None
     _distrust_shared(out, chosen)
@@ -588,7 +625,7 @@ def match_group_table(rows: list[RowView], spec: TableSpec) -> TableMatch:
             cid = f"{spec.id}/{group.id}/{column}"
             leaf = max((h for h in inside if h.column == column), key=lambda h: h.score, default=None)
             if leaf is not None and group_header is not None:
-                leaf = HeaderCell(leaf.column, leaf.row, leaf.placed, group_header.score * leaf.score)
+                leaf = HeaderCell(leaf.column, leaf.row, leaf.placed, min(group_header.score, leaf.score))
             leaf_headers[cid] = leaf
             if text:
                 continue  # all the columns at once, below

@@ -102,7 +102,7 @@ class CellResult:
     needs_review: bool
     page: int | None
     bbox: list[float] | None
-    label_score: float = 0.0  # how well the row/column labels matched the template (0..1)
+    label_score: float = 0.0  # how well the row and column labels matched the template: the weaker (0..1)
     ocr_score: float = 0.0
     parse_ok: bool = True
     found: bool = True
@@ -110,6 +110,7 @@ class CellResult:
     options: list[list[tuple[str, float]]] = field(default_factory=list)  # per char, see ocr.Recognition
     checks_failed: list[str] = field(default_factory=list)
     check_factor: float = 1.0  # how much failed checks lower the confidence
+    check_review: bool = False  # a failed check a person should see it in (see checks.py)
     ocr_value: float | int | None = None  # the reading before an auto-repair
     repaired: bool = False
     alternatives: list[float | int] = field(default_factory=list)  # other plausible readings

@@ -1,0 +1,76 @@
+"""The real published reports in tests/data/real (see its README): every cell right, as the
+agency's PDFs and as scans this project makes of them."""
+import json
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pipeline.evaluate import Score
+from pipeline.generate.render import GeneratedReport
+from pipeline.generate.scan import ScanOptions, to_scan
+
+from .conftest import assert_valid_output
+
+REAL = Path(__file__).parent / "data" / "real"
+STEMS = ("hongze2023", "hongze2024")
+NOT_PRINTED = [f"t3/other.{row}/{col}" for row in ("overdue_correction", "overdue_fee")
+               for col in ("natural_person", "commercial", "research", "public_welfare", "legal_service", "other_org",
+                           "total")]
+
+
+def _truth(stem: str) -> dict:
+    return json.loads((REAL / f"{stem}.truth.json").read_text(encoding="utf-8"))
+
+
+def _read(pipeline, path: Path, stem: str) -> tuple[Score, dict]:
+    outcome = pipeline.process(path)
+    assert outcome.report is not None, outcome.error
+    data = outcome.report.to_json()
+    assert_valid_output(data)
+    score = Score()
+    score.add(data, _truth(stem))
+    return score, data
+
+
+@pytest.mark.parametrize("stem", STEMS)
+def test_the_published_pdfs_read_with_every_cell_right(pipeline, stem):
+    score, data = _read(pipeline, REAL / f"{stem}.pdf", stem)
+    assert score.accuracy == 1.0, score.errors[:10]
+    assert data["template"] == "2021" and data["report"] == _truth(stem)["report"]
+    assert score.flagged == 0
+    # （六） printed as one row: its values in other.other, the other two rows not printed, not lost
+    assert all(data["cells"][cid]["printed"] is False and not data["cells"][cid]["needs_review"]
+               for cid in NOT_PRINTED)
+    assert any("（六）其他处理 as one row" in w for w in data["warnings"])
+
+
+def test_only_the_report_whose_printed_totals_are_wrong_is_said_not_to_add_up(pipeline):
+    """hongze2023 prints table 四's totals as 0 under 维持 10 + 纠正 1: the agency's own error."""
+    _, wrong = _read(pipeline, REAL / "hongze2023.pdf", "hongze2023")
+    assert wrong["inconsistencies"] == ["t4.total[review]", "t4.total[litigation_after_review]"]
+    _, right = _read(pipeline, REAL / "hongze2024.pdf", "hongze2024")
+    assert right["inconsistencies"] == [] and not any("do not add up" in w for w in right["warnings"])
+
+
+@pytest.mark.parametrize("stem", STEMS)
+@pytest.mark.parametrize("kind,seed", [("office", 11), ("field", 12)])
+def test_scans_of_the_published_reports(pipeline, tmp_path, stem, kind, seed):
+    """An office scan reads every cell right; a field scan (150 dpi, skew, a seal, worn
+    rulings, maybe a phone photo) flags every cell it gets wrong. On a scan no reading is exact:
+    table 四's wrong totals are failed checks a person is shown, not the agency's error."""
+    pdf = tmp_path / f"{stem}.pdf"
+    shutil.copy(REAL / f"{stem}.pdf", pdf)
+    to_scan(GeneratedReport(pdf, _truth(stem)), random.Random(seed),
+            ScanOptions() if kind == "office" else ScanOptions.field())
+    score, data = _read(pipeline, pdf, stem)
+    assert data["template"] == "2021"
+    assert score.flag_recall == 1.0, score.errors[:10]
+    if kind == "office":
+        assert score.accuracy == 1.0, score.errors[:10]
+    else:
+        assert score.accuracy >= 0.97, score.errors[:10]
+    assert data["inconsistencies"] == []
+    if stem == "hongze2023":
+        assert all(data["cells"][f"t4/review/{col}"]["needs_review"] for col in ("upheld", "corrected", "total"))
