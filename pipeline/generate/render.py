@@ -205,11 +205,11 @@ class ReportContent:
     repeat_header: bool
 
 
-def compose_report(template_id: str, rng: random.Random, wide: bool = False) -> ReportContent:
+def compose_report(template_id: str, rng: random.Random, wide: bool = False, style: Style | None = None) -> ReportContent:
     """The content of one report: title, prose, and tables 二, 三, 四 in an office's layout
-    (`wide`: drawn from the Word route's wider range of layouts)."""
+    (`wide`: drawn from the Word route's wider range of layouts; `style`: this one)."""
     template = load_templates()[template_id]
-    style = Style.draw(rng, wide)
+    style = style or Style.draw(rng, wide)
     values = as_printed(template, draw_values(template, rng), style)
     printer = Printer(style, values, rng)
     agency = _agency(rng)

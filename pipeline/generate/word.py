@@ -85,13 +85,13 @@ class WordLayout:
         )
 
 
-def write_docx(content, path: Path, rng: random.Random):
-    """The report (a render.ReportContent) as a .docx laid out by a drawn WordLayout."""
+def write_docx(content, path: Path, rng: random.Random, layout: WordLayout | None = None) -> WordLayout:
+    """The report (a render.ReportContent) as a .docx laid out by `layout`, or a drawn one."""
     import docx
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Cm, Pt
 
-    layout = WordLayout.draw(rng)
+    layout = layout or WordLayout.draw(rng)
     document = docx.Document()
     section = document.sections[0]
     section.page_width, section.page_height = Cm(21.0), Cm(29.7)

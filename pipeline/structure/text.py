@@ -176,6 +176,23 @@ def label_blocks(labels: list[TextLine], anchor: dict[int, int | None], rules: R
     return blocks
 
 
+def _nearest_labels_only(blocks: list[Block], centres: list[float]):
+    """Without rulings, of the labels of one column that a row of values is nearest to, only
+    the nearest is its label: the label of a row printed blank (no values of its own) sits near
+    its neighbour's values, and is a row of its own."""
+    def centre(block: Block) -> float:
+        return (block.bbox[1] + block.bbox[3]) / 2
+
+    for block in blocks:
+        if len(block.rows) != 1:
+            continue
+        i = block.rows[0]
+        rivals = [b for b in blocks if b is not block and b.rows == [i] and
+                  min(b.bbox[2], block.bbox[2]) > max(b.bbox[0], block.bbox[0])]
+        if any(abs(centre(b) - centres[i]) < abs(centre(block) - centres[i]) for b in rivals):
+            block.rows = []
+
+
 class TextReading(StructureReading):
     """Rows from the text lines of each table zone of a page."""
 
@@ -220,15 +237,15 @@ class TextReading(StructureReading):
                 level = [i for i in candidates if abs(centres[i] - line.centre[1]) <= 0.5 * pitch]
             return min(level, key=lambda i: abs(centres[i] - line.centre[1]), default=None)
 
-        own_rows: list[Block] = []
         for block in blocks:
             # a row label stands left of the values of its rows
             candidates = [i for i, start in enumerate(starts) if block.bbox[2] <= start + 0.2 * line_h]
             spanned = {level_row(line, candidates) for line in block.lines} - {None}
             if spanned:
                 block.rows = list(range(min(spanned), max(spanned) + 1))
-            else:
-                own_rows.append(block)
+        if not rules:
+            _nearest_labels_only(blocks, centres)
+        own_rows = [block for block in blocks if not block.rows]
         return self._assemble(rows, centres, blocks, own_rows, zone, layout)
 
     @staticmethod
