@@ -17,7 +17,7 @@ import cv2
 import numpy as np
 
 from .layout import binarize
-from .types import BBox, Cell, Page, PageLayout, TextLine, Word
+from .types import BBox, Page, PageLayout, Reading, TextLine, Word
 
 REC_HEIGHT = 48
 
@@ -410,7 +410,7 @@ class LineJob:
     line: TextLine | None
 
 
-def add_reading(target: Cell | TextLine, rec: Recognition | Cell | TextLine):
+def add_reading(target: Reading, rec: Recognition | Reading):
     """A reading appended to a cell's or line's text and probabilities: a cell's lines are
     read one by one and joined."""
     target.text += rec.text

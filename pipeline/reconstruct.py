@@ -54,7 +54,7 @@ def is_label(text: str) -> bool:
 DIGIT_LOOKALIKES = str.maketrans({"O": "0", "o": "0", "D": "0", "Q": "0", "l": "1", "I": "1", "|": "1",
                                    "i": "1", "!": "1", "S": "5", "B": "8", "Z": "2", "。": ".", "，": ",",
                                    "一": "-", "—": "-", "−": "-", "–": "-"})
-_BLANKS = {"", "-", "--", "/", "无", "空", "\\"}
+BLANK_MARKS = {"-", "--", "/", "无", "空", "\\"}  # what a cell printed blank may hold
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 
 
@@ -69,7 +69,7 @@ def parse_value(text: str, decimal: bool = False, signed: bool = False) -> Parse
     and digit look-alikes (O/0, l/1) are tolerated; a reading that is no number is not ok."""
     t = normalise(text)
     t = re.sub(r"(万元|元|件|条|个|项)$", "", t)
-    if t.translate(DIGIT_LOOKALIKES).strip("-") == "" or t in _BLANKS:
+    if t.translate(DIGIT_LOOKALIKES).strip("-") == "" or t in BLANK_MARKS:
         return ParsedValue(None, True)
     t = t.translate(DIGIT_LOOKALIKES)
     t = re.sub(r"(?<=\d),(?=\d{3}\b)", "", t)

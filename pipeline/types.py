@@ -15,18 +15,24 @@ class Word:
     bbox: BBox
 
 
-@dataclass
-class TextLine:
-    """One line of text on a page: a run of characters between rulings and wide gaps (a
-    wrapped label is several), with what was read in it. The unit both structure readings
-    place: the ruled one into its lattice cells, the text one into rows and columns."""
-    bbox: BBox  # in the normalised page image
+@dataclass(kw_only=True)
+class Reading:
+    """What was read in a line of text or a cell: its text with each character's probability,
+    and the same ink read as a number (see ocr.Recognition)."""
     text: str = ""
     char_probs: list[float] = field(default_factory=list)  # per recognised character
-    numeric_text: str = ""  # the same ink read as a number (see ocr.Recognition)
+    numeric_text: str = ""
     numeric_probs: list[float] = field(default_factory=list)
-    numeric_options: list[list[tuple[str, float]]] = field(default_factory=list)  # see ocr.Recognition
-    under_seal: float = 0.0  # share of its ink that red ink (a seal) covered
+    numeric_options: list[list[tuple[str, float]]] = field(default_factory=list)
+    under_seal: float = 0.0  # share of its ink (of a cell, when blank: of itself) that red ink (a seal) covered
+
+
+@dataclass
+class TextLine(Reading):
+    """One line of text on a page: a run of characters between rulings and wide gaps (a
+    wrapped label is several). The unit both structure readings place: the ruled one into its
+    lattice cells, the text one into rows and columns."""
+    bbox: BBox  # in the normalised page image
 
     @property
     def centre(self) -> tuple[float, float]:
@@ -47,19 +53,13 @@ class Page:
 
 
 @dataclass
-class Cell:
+class Cell(Reading):
     """One cell of a detected table after merges, with what was read in it."""
     row: int
     col: int
     row_span: int
     col_span: int
     bbox: BBox  # in the normalised page image
-    text: str = ""
-    char_probs: list[float] = field(default_factory=list)  # per recognised character
-    numeric_text: str = ""  # the same ink read as a number (see ocr.Recognition)
-    numeric_probs: list[float] = field(default_factory=list)
-    numeric_options: list[list[tuple[str, float]]] = field(default_factory=list)  # see ocr.Recognition
-    under_seal: float = 0.0  # share of the cell's text (of the cell, when blank) that red ink (a seal) covered
 
 
 @dataclass

@@ -69,6 +69,7 @@ class Style:
     t4_group_rowspan: bool  # 行政复议 spans two header rows, its leaf headers only the third
     typo: float  # chance that a label carries a typo
     blank: str  # how a blank (a value not printed) looks
+    zeros_blank: tuple[str, ...] = ()  # tables ("t2", "t4") that leave their zeros blank
 
     @classmethod
     def draw(cls, rng: random.Random, wide: bool = False) -> "Style":
@@ -85,7 +86,8 @@ class Style:
                    t3_merge_parents=rng.random() < 0.75, t3_total_spans_header=rng.random() < 0.3,
                    t3_describe=rng.random() < 0.85, other_one_row=rng.random() < 0.25,
                    t4_vertical=rng.random() < 0.4, t4_group_rowspan=rng.random() < 0.3,
-                   typo=rng.choice([0.0, 0.0, 0.03, 0.08]), blank=rng.choice(BLANKS))
+                   typo=rng.choice([0.0, 0.0, 0.03, 0.08]), blank=rng.choice(BLANKS),
+                   zeros_blank=tuple(t for t in ("t2", "t4") if rng.random() < 0.1))
 
     def pick(self, labels: tuple[str, ...]) -> str:
         return labels[self.label_pick % len(labels)]

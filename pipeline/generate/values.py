@@ -82,10 +82,13 @@ def draw_values(template: Template, rng: random.Random) -> dict[str, float | int
 def as_printed(template: Template, values: dict, style) -> dict:
     """The truth of what a report prints in its layout (a tables.Style): where a 2021 report
     prints （六）其他处理 as one row, that row holds the three sub-rows' sums as other.other and
-    the other two are not printed (null)."""
-    if not style.other_one_row or "t3/other.other/total" not in values:
-        return values
+    the other two are not printed (null); a table that leaves its zeros blank has nulls there."""
     out = dict(values)
+    for cid, v in values.items():
+        if v == 0 and cid.split("/")[0] in style.zeros_blank:
+            out[cid] = None
+    if not style.other_one_row or "t3/other.other/total" not in values:
+        return out
     for col in (*APPLICANTS, "total"):
         parts = [values[f"t3/other.{r}/{col}"] for r in ("overdue_correction", "overdue_fee", "other")]
         out[f"t3/other.other/{col}"] = None if all(v is None for v in parts) else sum(v or 0 for v in parts)

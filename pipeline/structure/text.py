@@ -19,19 +19,17 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..ocr import add_reading, reading_order
-from ..reconstruct import normalise, parse_value
+from ..reconstruct import BLANK_MARKS, is_label, normalise, parse_value
 from ..types import Cell, PageLayout, Table, TextLine
 from . import StructureReading
 
-BLANK_MARKS = {"无", "/", "—", "-", "--", "——", "空", "\\"}
 # A label that starts a row of its own: 一、 （三） 1. 第二十条
-_CJK = re.compile(r"[\u4e00-\u9fff]")
 _NUMBERED = re.compile(r"^(第?[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|\d+[.．、]|第二十条)")
 
 
 def is_value(line: TextLine) -> bool:
     """A number, or a mark that a cell is blank."""
-    text = normalise(line.text)
+    text = normalise(line.text).replace("—", "-")
     if text in BLANK_MARKS:
         return True
     reading = line.numeric_text if "?" not in line.numeric_text else line.text
@@ -125,7 +123,7 @@ def _joined(a: TextLine, b: TextLine) -> TextLine:
 def _piece(line: TextLine) -> bool:
     """Too little to be a label alone: a numbering (（七）, 二、) or a character or two."""
     text = normalise(line.text)
-    return bool(_NUMBERED.fullmatch(text)) or len(_CJK.findall(text)) < 2
+    return bool(_NUMBERED.fullmatch(text)) or not is_label(text)
 
 
 def join_pieces(lines: list[TextLine], gap: float, piece=lambda line: True) -> list[TextLine]:
