@@ -28,7 +28,7 @@ CELLS = sa.Table(
     "cells", METADATA,
     sa.Column("stem", sa.String, primary_key=True), sa.Column("cell_id", sa.String, primary_key=True),
     sa.Column("value", sa.Float), sa.Column("text", sa.String), sa.Column("confidence", sa.Float),
-    sa.Column("needs_review", sa.Boolean),
+    sa.Column("needs_review", sa.Boolean), sa.Column("printed", sa.Boolean),
 )
 
 
@@ -126,19 +126,20 @@ def write_reports_parquet(out_dir: Path, reports: list[tuple[str, dict]]) -> Pat
 
 
 def write_database(out_dir: Path, reports: list[tuple[str, dict]], db_url: str | None = None):
-    """Reports and cells into the batch's database (the review workflow's), replaced whole."""
+    """Reports and cells into the batch's database (the review workflow's), replaced whole
+    (the tables too: they are derived from the report JSONs, whichever version wrote them)."""
     engine = sa.create_engine(db_url or default_db_url(out_dir))
+    METADATA.drop_all(engine, tables=[CELLS, REPORTS], checkfirst=True)
     METADATA.create_all(engine, tables=[REPORTS, CELLS, CORRECTIONS])
     with engine.begin() as conn:
-        conn.execute(CELLS.delete())
-        conn.execute(REPORTS.delete())
         for stem, data in reports:
             conn.execute(REPORTS.insert().values(
                 stem=stem, source=data["source"], template=data["template"], agency=data["report"]["agency"],
                 year=data["report"]["year"], pages=data["pages"], sha256=data.get("sha256")))
             conn.execute(CELLS.insert(), [
                 {"stem": stem, "cell_id": cid, "value": c["value"], "text": c["text"], "confidence": c["confidence"],
-                 "needs_review": c["needs_review"]} for cid, c in data["cells"].items()])
+                 "needs_review": c["needs_review"], "printed": c.get("printed", True)}
+                for cid, c in data["cells"].items()])
     engine.dispose()
 
 

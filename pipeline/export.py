@@ -53,16 +53,18 @@ def load_reports(out_dir: Path) -> list[tuple[str, dict]]:
 
 
 def write_cells_csv(out_dir: Path, reports: list[dict]) -> Path:
-    """Long format: one row per report and cell."""
+    """Long format: one row per report and cell (printed false: the document does not print
+    it, which a blank value alone would not tell)."""
     path = out_dir / "cells.csv"
     fd, tmp = tempfile.mkstemp(dir=out_dir, prefix=".cells.csv.", suffix=".tmp")
     with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
         w = csv.writer(f)
-        w.writerow(["source", "cell_id", "value", "confidence", "needs_review"])
+        w.writerow(["source", "cell_id", "value", "confidence", "needs_review", "printed"])
         for rep in reports:
             for cid, cell in rep["cells"].items():
                 value = "" if cell["value"] is None else cell["value"]
-                w.writerow([rep["source"], cid, value, cell["confidence"], str(cell["needs_review"]).lower()])
+                w.writerow([rep["source"], cid, value, cell["confidence"], str(cell["needs_review"]).lower(),
+                            str(cell.get("printed", True)).lower()])
     os.replace(tmp, path)
     return path
 

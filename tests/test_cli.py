@@ -41,7 +41,7 @@ def test_every_cell_right_and_the_contract_kept(generated, outputs, kind, templa
 
 def test_cells_csv_has_one_row_per_report_and_cell(outputs):
     lines = (outputs / "cells.csv").read_text(encoding="utf-8").splitlines()
-    assert lines[0] == "source,cell_id,value,confidence,needs_review"
+    assert lines[0] == "source,cell_id,value,confidence,needs_review,printed"
     assert len(lines) == 1 + 2 * 200 + 2 * 198
 
 
