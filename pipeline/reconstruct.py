@@ -20,6 +20,7 @@ from functools import cached_property, lru_cache
 import numpy as np
 from rapidfuzz import fuzz
 
+from .ocr import add_reading
 from .reconcile import reconcile
 from .templates import TABLE_IDS, OneRowForm, RowSpec, TableSpec, Template
 from .types import Cell, CellResult, Table
@@ -40,6 +41,10 @@ def normalise(text: str) -> str:
 
 def similarity(a: str, b: str) -> float:
     return fuzz.ratio(a, b) / 100.0
+
+
+# A label that starts a row of its own: 一、 （三） 1. 第二十条
+NUMBERED = re.compile(r"^(第?[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|\d+[.．、]|第二十条)")
 
 
 def is_label(text: str) -> bool:
@@ -156,9 +161,62 @@ def group_fragments(tables: list[Table], templates: list[Template]) -> dict[str,
         else:
             previous = None
             continue
-        joined[kind].extend(_rows(table))
+        rows = _rows(table)
+        if kind == previous and (table.page or 0) == previous_page + 1:
+            rows = _mend_broken_row(joined[kind], rows, [t.tables[kind] for t in templates])
+        joined[kind].extend(rows)
         previous, previous_page = kind, table.page or 0
     return joined
+
+
+def _joined_row(top: RowView, rest: RowView) -> RowView:
+    """One row of a row's two halves: in each column, the text of both halves (the label's
+    start, then its rest), or the half that holds a value."""
+    cells = list(top.cells)
+    for placed in rest.cells:
+        k = next((k for k, p in enumerate(cells) if _overlap(p.x0, p.x1, placed.x0, placed.x1) > 0), None)
+        if k is None:
+            cells.append(placed)
+        elif not cells[k].cell.text.strip():
+            cells[k] = placed
+        elif placed.cell.text.strip() and parse_value(cells[k].cell.text).value is None:
+            first = cells[k]
+            cell = Cell(row=first.cell.row, col=first.cell.col, row_span=first.cell.row_span, col_span=first.cell.col_span,
+                        bbox=first.cell.bbox, under_seal=max(first.cell.under_seal, placed.cell.under_seal))
+            add_reading(cell, first.cell)
+            add_reading(cell, placed.cell)
+            cells[k] = Placed(cell, first.page, first.x0, first.x1, first.table)
+    return RowView(sorted(cells, key=lambda p: p.x0))
+
+
+def _mend_broken_row(before: list[RowView], after: list[RowView], specs: list[TableSpec]) -> list[RowView]:
+    """A row a page break cut in two (Word lets a row break across pages): the rest of its label,
+    with no numbering of its own, tops the next page's fragment (below a repeated header), and its
+    values are on whichever page held the middle of the row. Joined, the two halves read as the
+    template's row better than either alone; they become one row at the end of `before`."""
+    if not before or not before[-1].labels:
+        return after
+    spec_rows = [row for spec in specs for row in spec.rows]
+    # the table's header as printed on its first page: the rows before the first with a number
+    first_data = next((k for k, row in enumerate(before) if _numeric_cells(row)), len(before))
+    header = {normalise(p.cell.text) for row in before[:first_data] for p in row.labels}
+
+    def repeated_header(row: RowView) -> bool:
+        return all(max((similarity(normalise(p.cell.text), h) for h in header), default=0.0) >= 0.9
+                   for p in row.labels)
+
+    rest = next((k for k, row in enumerate(after) if row.labels and not repeated_header(row)), None)
+    if rest is None or NUMBERED.match(after[rest].leaf):
+        return after
+
+    def best(row: RowView) -> float:
+        return max(_row_similarity(row, spec_row) for spec_row in spec_rows)
+
+    both = _joined_row(before[-1], after[rest])
+    if best(both) >= max(best(before[-1]), best(after[rest])) + 0.1:
+        before[-1] = both
+        return after[:rest] + after[rest + 1:]
+    return after
 
 
 # ---------------------------------------------------------------- alignment

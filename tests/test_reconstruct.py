@@ -149,3 +149,21 @@ def test_a_first_value_column_whose_header_is_lost_lies_where_the_row_labels_end
     match = match_rows_table(rows, spec)
     assert [match.cells[f"t3/new/{c}"].value for c in spec.rows[0].columns] == [int(v) for v in values]
     assert match.cells["t3/new/natural_person"].label_score < match.cells["t3/new/commercial"].label_score
+
+
+def test_a_row_broken_by_a_page_break_is_one_row():
+    """Word lets a row break across pages: its label's start and values on one page, the rest
+    of its label on top of the next (below the header, repeated there). The two halves are one
+    row, and the values are that row's."""
+    templates = list(load_templates().values())
+    header = ["（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", "自然人", "总计"]
+    page3 = _table(3, [header, ["（五）不予处理", "5.要求行政机关确认或重新出具已获取信息", "0", "0"],
+                       ["（六）其他处理", "1.申请人无正当理由逾", "3", "3"]])
+    page4 = _table(4, [header, ["", "期不补正、行政机关不再处理其政府信息公开申请", "", ""],
+                       ["", "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", "1", "1"]])
+    rows = group_fragments([page3, page4], templates)["t3"]
+    assert len(rows) == 3 + 2  # the header repeated on page 4, the broken row whole
+    spec = templates[0].tables["t3"] if templates[0].id == "2021" else templates[1].tables["t3"]
+    matched, _, _ = align_rows(rows, spec.rows)
+    broken = rows[matched[[r.id for r in spec.rows].index("other.overdue_correction")]]
+    assert [p.cell.text for p in broken.cells if p.cell.text.isdigit()] == ["3", "3"]

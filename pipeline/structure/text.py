@@ -13,18 +13,15 @@ decides.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from ..ocr import add_reading, reading_order
-from ..reconstruct import BLANK_MARKS, is_label, normalise, parse_value
+from ..reconstruct import BLANK_MARKS, NUMBERED, is_label, normalise, parse_value
 from ..types import Cell, PageLayout, Table, TextLine
 from . import StructureReading
 
-# A label that starts a row of its own: 一、 （三） 1. 第二十条
-_NUMBERED = re.compile(r"^(第?[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|\d+[.．、]|第二十条)")
 
 
 def is_value(line: TextLine) -> bool:
@@ -123,7 +120,7 @@ def _joined(a: TextLine, b: TextLine) -> TextLine:
 def _piece(line: TextLine) -> bool:
     """Too little to be a label alone: a numbering (（七）, 二、) or a character or two."""
     text = normalise(line.text)
-    return bool(_NUMBERED.fullmatch(text)) or not is_label(text)
+    return bool(NUMBERED.fullmatch(text)) or not is_label(text)
 
 
 def join_pieces(lines: list[TextLine], gap: float, piece=lambda line: True) -> list[TextLine]:
@@ -164,7 +161,7 @@ def label_blocks(labels: list[TextLine], anchor: dict[int, int | None], rules: R
                     any(other is not line and _level(other, line) and _across(other, last) > 0.3 for other in ordered):
                 break
             mine = {anchor[id(l)] for l in block.lines} - {None}
-            if stacked or (not _NUMBERED.match(normalise(line.text))
+            if stacked or (not NUMBERED.match(normalise(line.text))
                            and (anchor[id(line)] is None or not mine or anchor[id(line)] in mine)):
                 block.lines.append(line)
                 joined = True
