@@ -90,8 +90,10 @@ def is_sideways(ink: np.ndarray, dpi: int) -> bool:
     (six characters or more) then stand upright. Upright report pages measured at most 3% of
     such lines' length upright against 97% lying."""
     lying = sum(w for _, _, w, _ in _text_lines(ink, dpi, 6))
-    upright = sum(h for _, _, _, h in _text_lines(ink, dpi, 6, vertical=True))
-    return upright > 2 * lying
+    standing = _text_lines(ink, dpi, 6, vertical=True)
+    # a page all table with short labels has no long line lying; one standing mark there (a
+    # double ruling, a column of stacked characters) does not turn it
+    return len(standing) >= 3 and sum(h for _, _, _, h in standing) > 2 * lying
 
 
 def text_line_crops(grey: np.ndarray, ink: np.ndarray, dpi: int, limit: int = 12) -> list[np.ndarray]:

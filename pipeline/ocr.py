@@ -254,19 +254,38 @@ def _join_gap(ink: np.ndarray, dpi: int) -> int:
     return max(3, int(0.04 * dpi), int(0.6 * np.median(tall))) if tall.size else max(3, int(0.06 * dpi))
 
 
-def paper_crop(region: np.ndarray, box: tuple[int, int, int, int], pad: int, paper: int) -> np.ndarray:
-    """A text line's crop (x0, y0, x1, y1 inside `region`), padded in the paper's tone, and to
-    at least 1.5x as wide as high: PP-OCR reads a lone narrow glyph ("1") squeezed into a thin
-    crop as "0"."""
+def paper_crop(region: np.ndarray, box: tuple[int, int, int, int], pad: int,
+               cut: np.ndarray | None = None) -> np.ndarray:
+    """A text line's crop (x0, y0, x1, y1 inside `region`) with a margin of `pad` that stops
+    short of a cell edge in `cut` (beyond it lie a ruling's remains, an edge PP-OCR reads as a
+    stroke: a 0 beside one becomes an a), padded in the paper's tone around it, and to at least
+    1.5x as wide as high: PP-OCR reads a lone narrow glyph ("1") squeezed into a thin crop as
+    "0"."""
     x0, y0, x1, y1 = box
     a, b = max(0, y0 - pad), min(region.shape[0], y1 + pad)
     c, d = max(0, x0 - pad), min(region.shape[1], x1 + pad)
+    if cut is not None:
+        a, b, c, d = _short_of_edges(cut, (x0, y0, x1, y1), (a, b, c, d))
     height = b - a + 2 * pad
     width = max(d - c + 2 * pad, int(1.5 * height))
     left = (width - (d - c)) // 2
-    crop = np.full((height, width), paper, np.uint8)
+    crop = np.full((height, width), int(np.median(region[a:b, c:d])), np.uint8)
     crop[pad:pad + b - a, left:left + d - c] = region[a:b, c:d]
     return crop
+
+
+def _short_of_edges(cut: np.ndarray, box: tuple[int, int, int, int],
+                    outer: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
+    """The margin `outer` (a, b, c, d: rows a..b, columns c..d) around `box` cut back to end a
+    pixel short of the nearest cell edge on each side."""
+    x0, y0, x1, y1 = box
+    a, b, c, d = outer
+    left = np.flatnonzero(cut[y0:y1, c:x0].any(axis=0))
+    right = np.flatnonzero(cut[y0:y1, x1:d].any(axis=0))
+    top = np.flatnonzero(cut[a:y0, x0:x1].any(axis=1))
+    bottom = np.flatnonzero(cut[y1:b, x0:x1].any(axis=1))
+    return (a + top[-1] + 2 if top.size else a, y1 + bottom[0] - 1 if bottom.size else b,
+            c + left[-1] + 2 if left.size else c, x1 + right[0] - 1 if right.size else d)
 
 
 def ink_lines(clean: np.ndarray, zone: BBox, cuts: np.ndarray, dpi: int,
@@ -294,7 +313,6 @@ def ink_lines(clean: np.ndarray, zone: BBox, cuts: np.ndarray, dpi: int,
     smear = cv2.dilate(ink, cv2.getStructuringElement(cv2.MORPH_RECT, (_join_gap(ink, dpi), 2 * gap + 1)))
     smear[cut] = 0
     n, labels, stats, _ = cv2.connectedComponentsWithStats(smear, connectivity=4)
-    paper = int(np.median(region[::4, ::4]))
     out = []
     for i in range(1, n):
         cx, cy, cw, ch = stats[i, :4]
@@ -309,7 +327,7 @@ def ink_lines(clean: np.ndarray, zone: BBox, cuts: np.ndarray, dpi: int,
             if seal is not None:
                 under = seal[page_box[1]:page_box[3], page_box[0]:page_box[2]]
                 line.under_seal = float(np.count_nonzero(under)) / under.size if under.size else 0.0
-            out.append((line, paper_crop(region, box, pad, paper)))
+            out.append((line, paper_crop(region, box, pad, cut)))
     out.sort(key=lambda item: (item[0].bbox[1], item[0].bbox[0]))
     return out
 
@@ -324,12 +342,12 @@ def row_crops(grey: np.ndarray, box: tuple[float, float, float, float], dpi: int
         return []
     region = grey[y0:y1, x0:x1]
     ink = _despeckle(binarize(region), max(4, int((dpi / 100) ** 2 * 3)), edge=max(3, int(0.015 * dpi)))
-    crops, paper = [], int(np.median(region))
+    crops = []
     for top, bottom in split_lines(ink, max(2, int(0.012 * dpi))):
         if bottom - top < max(4, int(0.03 * dpi)):
             continue  # a stray mark, not a line of text
         cols = np.flatnonzero(ink[top:bottom].max(axis=0) > 0)
-        crops.append(paper_crop(region, (cols[0], top, cols[-1] + 1, bottom), max(4, int(0.03 * dpi)), paper))
+        crops.append(paper_crop(region, (cols[0], top, cols[-1] + 1, bottom), max(4, int(0.03 * dpi))))
     return crops
 
 
