@@ -9,7 +9,7 @@ SYSTEM_PACKAGES := fonts-wqy-zenhei fonts-wqy-microhei fonts-arphic-uming fonts-
                    libreoffice-writer-nogui chromium chromium-driver
 APT := $(shell [ "$$(id -u)" = 0 ] && echo apt-get || echo sudo apt-get)
 
-.PHONY: install system demo test bench samples clean
+.PHONY: install system demo test bench gpu-kit samples clean
 
 system:
 	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -35,6 +35,16 @@ test: install
 
 bench: install
 	$(PY) bench/run.py
+
+# The GPU check's kit, .gpu/ (about 55 MB; bench/gpu.sh runs there with it): wheels for the GPU
+# machine's Python 3.12 of what it lacks, ten generated scans, and this machine's CPU run of them.
+GPU_WHEELS := rapidocr==3.10.0 pypdfium2==5.15.2 rapidfuzz==3.14.6 sqlalchemy==2.1.9 greenlet openpyxl==3.1.5 et-xmlfile==2.0.0
+gpu-kit: install
+	rm -rf .gpu && mkdir -p .gpu/wheels
+	python3 -m pip download -q --no-deps --only-binary=:all: --python-version 3.12 --implementation cp \
+	  --platform manylinux_2_28_x86_64 --platform manylinux_2_27_x86_64 --platform manylinux_2_17_x86_64 \
+	  --platform manylinux2014_x86_64 -d .gpu/wheels $(GPU_WHEELS)
+	$(PY) bench/gpu.py kit .gpu
 
 # Regenerate samples/ (the demo's inputs and their expected output).
 samples: install

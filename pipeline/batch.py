@@ -154,7 +154,12 @@ def run_local(jobs: list[Job], out_dir: Path, options: RunOptions, workers: int,
         for job in jobs:
             on_result(_digitise(job))
         return
-    orphans = _run_pool(jobs, out_dir, options, workers, on_result)
+    retry_alone(_run_pool(jobs, out_dir, options, workers, on_result), out_dir, options, on_result)
+
+
+def retry_alone(orphans: list[Job], out_dir: Path, options: RunOptions, on_result: Callable[[JobResult], None]):
+    """The files that were in flight when a worker died, each in a worker of its own: the one
+    that kills that too is recorded as an error."""
     for job in orphans:
         if _run_pool([job], out_dir, options, 1, on_result):
             on_result(JobResult(str(job.path), job.stem, "the worker process died reading this file "

@@ -13,24 +13,11 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from . import export
-from .review import CORRECTIONS, METADATA, default_db_url, labels
-from .templates import load_templates
+from .database import CELLS, CORRECTIONS, METADATA, REPORTS, default_db_url
+from .review_report import write_review_html
+from .templates import cell_labels, load_templates
 
 FIXED = ["source", "agency", "year", "template", "pages", "flagged"]
-
-REPORTS = sa.Table(
-    "reports", METADATA,
-    sa.Column("stem", sa.String, primary_key=True),
-    sa.Column("source", sa.String), sa.Column("template", sa.String), sa.Column("agency", sa.String),
-    sa.Column("year", sa.Integer), sa.Column("pages", sa.Integer), sa.Column("sha256", sa.String),
-)
-CELLS = sa.Table(
-    "cells", METADATA,
-    sa.Column("stem", sa.String, primary_key=True), sa.Column("cell_id", sa.String, primary_key=True),
-    sa.Column("value", sa.Float), sa.Column("text", sa.String), sa.Column("confidence", sa.Float),
-    sa.Column("needs_review", sa.Boolean), sa.Column("printed", sa.Boolean),
-)
-
 
 def cell_columns() -> list[tuple[str, str]]:
     """Every cell id of both formats (2021's first, then 2019's own) with its printed label."""
@@ -39,7 +26,7 @@ def cell_columns() -> list[tuple[str, str]]:
         for cid in load_templates()[template_id].cell_ids():
             if cid not in seen:
                 seen.add(cid)
-                row, column = labels(template_id, cid)
+                row, column = cell_labels(template_id, cid)
                 columns.append((cid, f"{row} / {column}"))
     return columns
 
@@ -144,8 +131,6 @@ def write_database(out_dir: Path, reports: list[tuple[str, dict]], db_url: str |
 
 
 def write_batch_exports(out_dir: Path, db_url: str | None = None):
-    from .review_report import write_review_html
-
     reports = export.load_reports(out_dir)
     export.write_cells_csv(out_dir, [data for _, data in reports])
     write_reports_csv(out_dir, reports)

@@ -14,10 +14,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table as RichTable
 
 from . import export
-from .config import RunOptions
-from .batch_export import write_batch_exports
 from .batch import JobResult, default_workers, plan, record_run, run_local, run_record
-from .ocr import resolve_device
+from .batch_export import write_batch_exports
+from .config import RunOptions
+from .engines import resolve
+from .gpu_batch import run_feeding_one_recogniser
 from .runner import expand_inputs
 
 
@@ -29,11 +30,13 @@ def _error(path: Path, reason: str):
 def cmd_run(args) -> int:
     out_dir = Path(args.output)
     started = time.time()
-    try:  # on Ray, the cluster's workers decide (the machine running this may have no GPU)
-        options = RunOptions(dpi=args.dpi, device=args.device if args.ray else resolve_device(args.device))
-    except RuntimeError as e:
-        print(f"error: --device {args.device}: {e}", file=sys.stderr)
-        return 2
+    options = RunOptions(dpi=args.dpi, engine=args.engine, device=args.device)
+    if not args.ray:  # on Ray, the cluster's workers decide (the machine running this may have no GPU)
+        try:
+            options.engine, options.device = resolve(args.engine, args.device)
+        except RuntimeError as e:
+            print(f"error: --engine {args.engine} --device {args.device}: {e}", file=sys.stderr)
+            return 2
     if args.threshold is not None:
         options.review_threshold = args.threshold
     files, missing = expand_inputs(args.inputs)
@@ -56,6 +59,9 @@ def cmd_run(args) -> int:
 
             run_on_ray(batch_plan.jobs, out_dir, options, args.ray, workers, on_result)
             executor = {"kind": "ray", "address": args.ray, "actors": workers}
+        elif options.device == "cuda" and workers > 1:
+            run_feeding_one_recogniser(batch_plan.jobs, out_dir, options, workers, on_result)
+            executor = {"kind": "local, one recogniser on the GPU", "workers": workers}
         else:
             run_local(batch_plan.jobs, out_dir, options, workers, on_result)
             executor = {"kind": "local", "workers": max(1, min(workers, len(batch_plan.jobs)))}
@@ -169,8 +175,10 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("-o", "--output", required=True, help="output folder")
     run.add_argument("--dpi", type=int, default=RunOptions().dpi)
     run.add_argument("--threshold", type=float, default=None, help="review threshold (default from configs/)")
+    run.add_argument("--engine", choices=["auto", "onnx", "torch"], default="auto",
+                     help="what runs the recogniser (auto: PyTorch when it sees a CUDA GPU, else ONNX Runtime)")
     run.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto",
-                     help="where recognition runs (auto: a CUDA GPU when ONNX Runtime has one)")
+                     help="where recognition runs (auto: a CUDA GPU when the engine has one)")
     run.add_argument("--workers", type=int, default=0, help="worker processes (default: one per core)")
     run.add_argument("--ray", metavar="auto|ADDRESS", default=None,
                      help="run on Ray: auto (the cluster here, or a local Ray) or a cluster address")

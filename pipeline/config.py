@@ -37,8 +37,9 @@ class RunOptions:
     review_threshold: float = field(default_factory=lambda: _defaults()["review_threshold"])
     ocr_batch_size: int = field(default_factory=lambda: _defaults()["ocr"]["batch_size"])
     ocr_gpu_batch_size: int = field(default_factory=lambda: _defaults()["ocr"]["gpu_batch_size"])
-    device: str = "cpu"  # or "cuda": ONNX Runtime's CUDA provider (onnxruntime-gpu)
-    threads: int | None = None  # the recogniser's CPU threads; None: ONNX Runtime's default (all cores)
+    engine: str = "onnx"  # what runs the recogniser: "onnx" (ONNX Runtime), "torch", or "auto" (engines.resolve)
+    device: str = "cpu"  # "cuda", or "auto": a GPU when the engine has one
+    threads: int | None = None  # the recogniser's CPU threads; None: the engine's default (all cores)
     calibrate: bool = True  # off when fitting the calibration itself
 
     def confidence(self) -> ConfidenceOptions:

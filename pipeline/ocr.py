@@ -1,7 +1,7 @@
 """OCR: read the text of every table cell, from the text layer or by recognition.
 
 Recognition runs PaddleOCR's PP-OCRv6 small recogniser (the ONNX file shipped inside the
-`rapidocr` wheel) through ONNX Runtime on tight crops of each text line of each cell, many
+`rapidocr` wheel) on one of the engines (ONNX Runtime, or PyTorch) on tight crops of each text line of each cell, many
 crops per batch. Decoding is done here rather than in rapidocr so that every character keeps
 its probability (the confidence stage needs the weakest one).
 """
@@ -16,6 +16,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from .engines import load_model
 from .layout import binarize
 from .types import BBox, Page, PageLayout, Reading, TextLine, Word
 
@@ -53,21 +54,11 @@ class TextRecognizer(ABC):
 
 
 def bundled_model(filename: str) -> Path:
-    import rapidocr
+    """A model file inside the installed rapidocr package (found, not imported: the package's
+    own code and its many requirements are not used)."""
+    import importlib.util
 
-    return Path(rapidocr.__file__).parent / "models" / filename
-
-
-def onnx_session(path: Path, threads: int | None, device: str = "cpu"):
-    """An ONNX Runtime session on `threads` CPU threads (None: its default, all cores), on the
-    CUDA provider first when `device` is "cuda"."""
-    import onnxruntime as ort
-
-    so = ort.SessionOptions()
-    so.intra_op_num_threads = threads or 0
-    so.log_severity_level = 3
-    providers = ["CUDAExecutionProvider", "CPUExecutionProvider"] if device == "cuda" else ["CPUExecutionProvider"]
-    return ort.InferenceSession(str(path), so, providers=providers)
+    return Path(importlib.util.find_spec("rapidocr").origin).parent / "models" / filename
 
 
 def scaled_width(crop: np.ndarray, height: int) -> int:
@@ -85,40 +76,27 @@ def model_input(crop: np.ndarray, height: int, width: int) -> np.ndarray:
     return out
 
 
-def resolve_device(device: str) -> str:
-    """"auto" → "cuda" when ONNX Runtime has its CUDA provider (the onnxruntime-gpu wheel and a
-    GPU), else "cpu"; "cuda" without it is an error, not a silent fall-back to the CPU."""
-    import onnxruntime as ort
-
-    has_cuda = "CUDAExecutionProvider" in ort.get_available_providers()
-    if device == "auto":
-        return "cuda" if has_cuda else "cpu"
-    if device == "cuda" and not has_cuda:
-        raise RuntimeError("ONNX Runtime has no CUDA provider here (install the gpu extra: "
-                           "pip install 'reportocr[gpu]', on a machine with an NVIDIA GPU)")
-    return device
-
-
 class PPOCRRecognizer(TextRecognizer):
-    name = "PP-OCRv6_rec_small (onnxruntime)"
-
     def __init__(self, model_path: Path | None = None, batch_size: int = 16, threads: int | None = None,
-                 device: str = "cpu"):
-        self.model_path = model_path or bundled_model("PP-OCRv6_rec_small.onnx")
-        self.session = onnx_session(self.model_path, threads or int(os.environ.get("REPORTOCR_THREADS", 0)), device)
-        meta = self.session.get_modelmeta().custom_metadata_map
+                 device: str = "cpu", engine: str = "onnx"):
+        """`engine` and `device` as resolved by engines.resolve (no "auto")."""
+        self.model = load_model(model_path or bundled_model("PP-OCRv6_rec_small.onnx"), engine, device,
+                                threads or int(os.environ.get("REPORTOCR_THREADS", 0)))
+        self.name = f"PP-OCRv6_rec_small on {self.model.name}"
+        meta = self.model.metadata
         self.charset = ["<blank>"] + meta["character"].splitlines() + [" "]
         self.batch_size = batch_size
+        self.width_step = 8
         index = {ch: i for i, ch in enumerate(self.charset)}
         # column groups of the output that pool into each numeric class
         self.numeric_groups = [[index[ch] for ch in LOOKALIKES[c] if ch in index] for c in NUMERIC_CLASSES]
 
-    @staticmethod
-    def _padded_width(crop: np.ndarray, step: int = 8) -> int:
-        """The width a crop is padded to: its own, rounded up to the model's stride. It depends
-        on nothing else in the batch, so a reading is the same however crops are batched (one
-        document or many, local or on Ray)."""
-        return max(REC_HEIGHT, -(-scaled_width(crop, REC_HEIGHT) // step) * step)
+    def _padded_width(self, crop: np.ndarray) -> int:
+        """The width a crop is padded to: its own, rounded up to `width_step` (the model's
+        stride, 8). It depends on nothing else in the batch, so a reading is the same however
+        crops are batched (one document or many, local or on Ray). A coarser step makes fewer,
+        fuller batches (bench/gpu.py measures it on a GPU) but pads crops more."""
+        return max(REC_HEIGHT, -(-scaled_width(crop, REC_HEIGHT) // self.width_step) * self.width_step)
 
     def _batches(self, crops: list[np.ndarray]) -> list[list[int]]:
         """Crops of one padded width together, up to `batch_size` (the model's cost grows with
@@ -134,7 +112,7 @@ class PPOCRRecognizer(TextRecognizer):
         for idx in self._batches(crops):
             width = self._padded_width(crops[idx[0]])
             batch = np.stack([model_input(crops[i], REC_HEIGHT, width) for i in idx])
-            probs = self.session.run(None, {self.session.get_inputs()[0].name: batch})[0]
+            probs = self.model.run(batch)
             for i, p in zip(idx, probs):
                 results[i] = self._decode(p)
         return results  # type: ignore[return-value]
@@ -174,19 +152,19 @@ class OrientationClassifier:
     """PaddleOCR's text-direction classifier (0° or 180°, shipped in the rapidocr wheel) on a
     handful of text-line crops: is the page upside down?"""
 
-    name = "ch_ppocr_mobile_v2.0_cls (onnxruntime)"
+    name = "ch_ppocr_mobile_v2.0_cls"
     shape = (48, 192)
 
     def __init__(self, threads: int | None = None):
-        self.session = onnx_session(bundled_model("ch_ppocr_mobile_v2.0_cls_mobile.onnx"), threads)
+        # always ONNX Runtime on the CPU: a few crops a page, in the CPU's image work
+        self.model = load_model(bundled_model("ch_ppocr_mobile_v2.0_cls_mobile.onnx"), threads=threads)
 
     def upside_down(self, crops: list[np.ndarray]) -> float:
         """The mean probability that the lines are turned by 180° (0.5 when there are none)."""
         if not crops:
             return 0.5
         batch = np.stack([model_input(crop, *self.shape) for crop in crops])
-        probs = self.session.run(None, {self.session.get_inputs()[0].name: batch})[0]
-        return float(probs[:, 1].mean())
+        return float(self.model.run(batch)[:, 1].mean())
 
 
 def split_lines(ink: np.ndarray, min_gap: int) -> list[tuple[int, int]]:

@@ -14,7 +14,7 @@ from typing import Callable
 
 from .batch import Job, JobResult, write_outcome
 from .config import RunOptions
-from .runner import Pipeline, StageError
+from .runner import Outcome, Pipeline, StageError
 
 _pipeline: Pipeline | None = None  # one per Ray worker process, kept between tasks
 
@@ -45,9 +45,9 @@ def _prepare(row: dict, options: RunOptions) -> dict:
     pipeline = _pipeline
     job: Job = pickle.loads(row["job"])
     try:
-        payload = ("document", pipeline.prepare(job.path))
+        payload = pipeline.prepare(job.path)
     except StageError as e:
-        payload = ("failed", e.outcome())
+        payload = e.outcome()
     return {"job": row["job"], "payload": pickle.dumps(payload)}
 
 
@@ -58,24 +58,10 @@ class _RecogniseAndWrite:
 
     def __call__(self, batch: dict) -> dict:
         jobs = [pickle.loads(b) for b in batch["job"]]
-        payloads = [pickle.loads(b) for b in batch["payload"]]
-        documents = [p for kind, p in payloads if kind == "document"]
-        failed = None
-        try:
-            self.pipeline.recognise(documents)
-        except StageError as e:
-            failed = e
-        results = []
-        for job, (kind, payload) in zip(jobs, payloads):
-            if kind == "failed":
-                outcome = payload
-            elif failed is not None:
-                payload.stage = "ocr"
-                outcome = StageError(payload, failed.__cause__ or failed).outcome()
-            else:
-                outcome = self.pipeline.finish(payload)
-            results.append(pickle.dumps(write_outcome(self.out_dir, job, outcome, self.pipeline.options)))
-        return {"result": results}
+        prepared = self.pipeline.recognise_each([pickle.loads(b) for b in batch["payload"]])
+        results = [write_outcome(self.out_dir, job, p if isinstance(p, Outcome) else self.pipeline.finish(p),
+                                 self.pipeline.options) for job, p in zip(jobs, prepared)]
+        return {"result": [pickle.dumps(r) for r in results]}
 
 
 def run_on_ray(jobs: list[Job], out_dir, options: RunOptions, address: str, actors: int,

@@ -13,35 +13,12 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from . import export
+from .batch_export import write_batch_exports
 from .config import RunOptions
+from .database import CORRECTIONS, METADATA, default_db_url
 from .reconstruct import parse_value
-from .templates import failed_identities, load_templates
+from .templates import cell_labels, failed_identities, load_templates
 from .types import flag_reason
-
-METADATA = sa.MetaData()
-CORRECTIONS = sa.Table(
-    "corrections", METADATA,
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("report", sa.String, nullable=False),
-    sa.Column("cell_id", sa.String, nullable=False),
-    sa.Column("old_value", sa.String),
-    sa.Column("new_value", sa.String),
-    sa.Column("reviewer", sa.String, nullable=False),
-    sa.Column("at", sa.String, nullable=False),
-)
-
-
-def default_db_url(out_dir: Path) -> str:
-    return f"sqlite:///{(out_dir / 'review.sqlite').resolve()}"
-
-
-def labels(template_id: str, cell_id: str) -> tuple[str, str]:
-    """The printed row and column labels of a cell, for a reviewer."""
-    table_id, row_id, column = cell_id.split("/")
-    spec = load_templates()[template_id].tables[table_id]
-    row = next(r for r in spec.rows if r.id == row_id)
-    return "".join((*row.parent[:1], row.labels[0])), spec.columns[column][0]
-
 
 def _found(cell: dict) -> bool:
     """Whether the cell was found on the page (a cell not found has no value and confidence 0)."""
@@ -72,7 +49,7 @@ class ReviewStore:
                 continue
             for cid, cell in data["cells"].items():
                 if cell["needs_review"]:
-                    row_label, column_label = labels(data["template"], cid)
+                    row_label, column_label = cell_labels(data["template"], cid)
                     items.append({"report": path.stem, "source": data["source"], "cell_id": cid,
                                   "row_label": row_label, "column_label": column_label, "value": cell["value"],
                                   "text": cell["text"], "alternatives": cell.get("alternatives", []),
@@ -106,7 +83,6 @@ class ReviewStore:
             else:
                 other.pop("reason", None)
         export.write_report(self.out_dir, stem, data)
-        from .batch_export import write_batch_exports
 
         write_batch_exports(self.out_dir, self.engine.url.render_as_string(hide_password=False))
         return cell

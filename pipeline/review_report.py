@@ -9,8 +9,9 @@ from pathlib import Path
 
 import cv2
 
+from .export import write_atomic
 from .ingest import iter_pages, sniff
-from .review import labels
+from .templates import cell_labels
 from .types import flag_reason
 
 OVERLAY_SCALE = 0.5
@@ -76,7 +77,7 @@ def write_review_html(out_dir: Path, reports: list[tuple[str, dict]]) -> Path:
             parts.append("<table><tr><th>cell</th><th>row × column</th><th>image</th><th>read</th>"
                          "<th>alternatives</th><th>confidence</th><th>why</th></tr>")
             for cid, cell in cells:
-                row, column = labels(data["template"], cid)
+                row, column = cell_labels(data["template"], cid)
                 crop = folder / f"{cid.replace('/', '__')}.png"
                 image = f"<img class='crop' src='{e(crop.relative_to(out_dir).as_posix())}'>" if crop.exists() else ""
                 parts.append(
@@ -89,7 +90,5 @@ def write_review_html(out_dir: Path, reports: list[tuple[str, dict]]) -> Path:
             parts.append(f"<p>{e(overlay.stem)}<br><img class='page' src='{e(overlay.relative_to(out_dir).as_posix())}'></p>")
     parts.append("</body></html>")
     path = out_dir / "review.html"
-    from .export import write_atomic
-
     write_atomic(path, "\n".join(parts))
     return path

@@ -13,6 +13,7 @@ from typing import Iterable
 from .checks import ArithmeticChecks
 from .config import RunOptions
 from .confidence import ConfidenceScorer
+from .engines import resolve
 from .ingest import INPUT_SUFFIXES, iter_pages, sniff
 from .layout import (LayoutOptions, PageNormaliser, erase_lines, find_tables, horizontal_rules, ruling_lines,
                      table_zones)
@@ -99,9 +100,9 @@ class Pipeline:
     @property
     def recognizer(self) -> PPOCRRecognizer:
         if self._recognizer is None:
-            gpu = self.options.device == "cuda"
-            batch = self.options.ocr_gpu_batch_size if gpu else self.options.ocr_batch_size
-            self._recognizer = PPOCRRecognizer(batch_size=batch, device=self.options.device,
+            engine, device = resolve(self.options.engine, self.options.device)
+            batch = self.options.ocr_gpu_batch_size if device == "cuda" else self.options.ocr_batch_size
+            self._recognizer = PPOCRRecognizer(batch_size=batch, device=device, engine=engine,
                                                threads=self.options.threads)
         return self._recognizer
 
@@ -157,6 +158,17 @@ class Pipeline:
             d.timings.stages["ocr"] += share
             d.seconds += share
             d.lines = []
+
+    def recognise_each(self, prepared: list[Document | Outcome]) -> list[Document | Outcome]:
+        """`recognise` on a batch where some files failed to prepare (their outcomes pass
+        through): each document with its lines read, or, when recognition fails, its outcome."""
+        documents = [p for p in prepared if isinstance(p, Document)]
+        try:
+            self.recognise(documents)
+        except StageError as e:
+            cause = e.__cause__ or e
+            return [StageError(p, cause).outcome() if isinstance(p, Document) else p for p in prepared]
+        return prepared
 
     def finish(self, document: Document) -> Outcome:
         """reconstruct → checks → confidence; a report, or the reason there is none."""

@@ -153,3 +153,11 @@ def failed_identities(template: Template, values: dict[str, float | None]) -> li
         if abs(lhs - rhs) > 1e-6:
             failed.append(ident)
     return failed
+
+
+def cell_labels(template_id: str, cell_id: str) -> tuple[str, str]:
+    """The printed row and column labels of a cell, for a reviewer."""
+    table_id, row_id, column = cell_id.split("/")
+    spec = load_templates()[template_id].tables[table_id]
+    row = next(r for r in spec.rows if r.id == row_id)
+    return "".join((*row.parent[:1], row.labels[0])), spec.columns[column][0]

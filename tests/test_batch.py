@@ -1,5 +1,6 @@
 """The batch job: resume by content hash, surviving SIGKILL, the run manifest, Parquet, the
-device switch, and the same outputs from Ray as from local workers."""
+device switch, and the same outputs from Ray and from workers feeding one recogniser as from
+local workers."""
 import json
 import os
 import shutil
@@ -13,8 +14,10 @@ import pytest
 
 from pipeline.batch import plan
 from pipeline.cli import main
+from pipeline.config import RunOptions
 from pipeline.evaluate import Score
 from pipeline.generate import generate_batch
+from pipeline.gpu_batch import run_feeding_one_recogniser
 
 from .conftest import assert_valid_output
 
@@ -112,6 +115,9 @@ def test_device_cuda_without_a_gpu_is_a_clear_error(generated, tmp_path, capsys)
         pytest.skip("this machine has a CUDA provider")
     assert main(["run", str(generated[("digital", "2021")].pdf), "-o", str(tmp_path), "--device", "cuda"]) == 2
     assert "no CUDA provider" in capsys.readouterr().err
+    assert main(["run", str(generated[("digital", "2021")].pdf), "-o", str(tmp_path), "--engine", "torch",
+                 "--device", "cuda"]) == 2
+    assert "PyTorch sees no CUDA GPU" in capsys.readouterr().err
     assert main(["run", str(generated[("digital", "2021")].pdf), "-o", str(tmp_path), "--device", "auto"]) == 0
 
 
@@ -127,3 +133,21 @@ def test_ray_gives_the_same_outputs_as_local_workers(generated, tmp_path):
     assert _reports(local) == _reports(on_ray) and len(_reports(local)) == 2
     assert (local / "cells.csv").read_bytes() == (on_ray / "cells.csv").read_bytes()
     assert _runs(on_ray)[-1]["executor"]["kind"] == "ray"
+
+
+def test_workers_feeding_one_recogniser_give_the_same_outputs(generated, tmp_path):
+    """The GPU executor (image work in worker processes, recognition in this one), run on the
+    CPU here: the same reports as local workers, and a bad file recorded, not fatal."""
+    src = tmp_path / "in"
+    src.mkdir()
+    for key in (("scan", "2021"), ("digital", "2019")):
+        shutil.copy(generated[key].pdf, src / generated[key].pdf.name)
+    (src / "broken.pdf").write_bytes(b"%PDF-1.4 not really")
+    local, fed = tmp_path / "local", tmp_path / "fed"
+    assert main(["run", str(src), "-o", str(local), "--workers", "2"]) == 1
+    batch_plan = plan(sorted(src.iterdir()), fed)
+    results = []
+    run_feeding_one_recogniser(batch_plan.jobs, fed, RunOptions(ocr_gpu_batch_size=8), 2, results.append)
+    assert sorted(r.error is None for r in results) == [False, True, True]
+    assert "broken.pdf" in next(r.source for r in results if r.error)
+    assert _reports(local) == _reports(fed) and len(_reports(fed)) == 2

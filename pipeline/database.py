@@ -1,0 +1,38 @@
+"""The batch's database (SQLite beside the outputs by default; any SQLAlchemy URL, e.g.
+PostgreSQL, for a team): the reviewers' corrections with their audit trail, and the reports and
+cells as tables, recreated whole with every export."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import sqlalchemy as sa
+
+METADATA = sa.MetaData()
+CORRECTIONS = sa.Table(
+    "corrections", METADATA,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("report", sa.String, nullable=False),
+    sa.Column("cell_id", sa.String, nullable=False),
+    sa.Column("old_value", sa.String),
+    sa.Column("new_value", sa.String),
+    sa.Column("reviewer", sa.String, nullable=False),
+    sa.Column("at", sa.String, nullable=False),
+)
+
+
+def default_db_url(out_dir: Path) -> str:
+    return f"sqlite:///{(out_dir / 'review.sqlite').resolve()}"
+
+
+REPORTS = sa.Table(
+    "reports", METADATA,
+    sa.Column("stem", sa.String, primary_key=True),
+    sa.Column("source", sa.String), sa.Column("template", sa.String), sa.Column("agency", sa.String),
+    sa.Column("year", sa.Integer), sa.Column("pages", sa.Integer), sa.Column("sha256", sa.String),
+)
+CELLS = sa.Table(
+    "cells", METADATA,
+    sa.Column("stem", sa.String, primary_key=True), sa.Column("cell_id", sa.String, primary_key=True),
+    sa.Column("value", sa.Float), sa.Column("text", sa.String), sa.Column("confidence", sa.Float),
+    sa.Column("needs_review", sa.Boolean), sa.Column("printed", sa.Boolean),
+)
