@@ -6,14 +6,12 @@ and review.html."""
 from __future__ import annotations
 
 import csv
-import os
-import tempfile
 from pathlib import Path
 
 import sqlalchemy as sa
 
 from . import export
-from .database import CELLS, CORRECTIONS, METADATA, REPORTS, default_db_url
+from .database import CELLS, CORRECTIONS, METADATA, REPORTS, cell_rows, default_db_url
 from .review_report import write_review_html
 from .templates import cell_labels, load_templates
 
@@ -43,42 +41,41 @@ def _rows(reports: list[tuple[str, dict]]):
 
 def write_reports_csv(out_dir: Path, reports: list[tuple[str, dict]]) -> Path:
     columns = cell_columns()
-    fd, tmp = tempfile.mkstemp(dir=out_dir, prefix=".reports.csv.", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as f:  # BOM: Excel opens Chinese right
+    path = out_dir / "reports.csv"
+    with export.replacing(path) as tmp, tmp.open("w", encoding="utf-8-sig", newline="") as f:  # BOM: for Excel
         w = csv.writer(f)
         w.writerow(FIXED + [cid for cid, _ in columns])
         w.writerow([""] * len(FIXED) + [label for _, label in columns])
         for fixed, cells in _rows(reports):
             w.writerow(fixed + ["" if v is None else v for v, _ in cells])
-    path = out_dir / "reports.csv"
-    os.replace(tmp, path)
     return path
 
 
 def write_reports_xlsx(out_dir: Path, reports: list[tuple[str, dict]]) -> Path:
+    """Written row by row (openpyxl's write-only mode: a batch of thousands in seconds)."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font, PatternFill
 
     columns = cell_columns()
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "reports"
-    ws.append(FIXED + [cid for cid, _ in columns])
-    ws.append([""] * len(FIXED) + [label for _, label in columns])
-    for cell in ws[1] + ws[2]:
-        cell.font = Font(bold=True)
-    flagged_fill = PatternFill("solid", fgColor="FFE699")
-    for fixed, cells in _rows(reports):
-        ws.append(fixed + [v for v, _ in cells])
-        for offset, (_, flagged) in enumerate(cells):
-            if flagged:
-                ws.cell(row=ws.max_row, column=len(FIXED) + 1 + offset).fill = flagged_fill
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("reports")
     ws.freeze_panes = "G3"
-    fd, tmp = tempfile.mkstemp(dir=out_dir, prefix=".reports.xlsx.", suffix=".tmp")
-    os.close(fd)
-    wb.save(tmp)
+    bold, flagged_fill = Font(bold=True), PatternFill("solid", fgColor="FFE699")
+
+    def styled(value, **style):
+        cell = WriteOnlyCell(ws, value)
+        for name, v in style.items():
+            setattr(cell, name, v)
+        return cell
+
+    ws.append([styled(v, font=bold) for v in FIXED + [cid for cid, _ in columns]])
+    ws.append([styled(v, font=bold) for v in [""] * len(FIXED) + [label for _, label in columns]])
+    for fixed, cells in _rows(reports):
+        ws.append(fixed + [styled(v, fill=flagged_fill) if flagged else v for v, flagged in cells])
     path = out_dir / "reports.xlsx"
-    os.replace(tmp, path)
+    with export.replacing(path) as tmp:
+        wb.save(tmp)
     return path
 
 
@@ -104,11 +101,9 @@ def write_reports_parquet(out_dir: Path, reports: list[tuple[str, dict]]) -> Pat
     fields.append(pa.field("needs_review", pa.list_(pa.string())))
     arrays.append(pa.array([[cid for (cid, _), (_, flagged) in zip(columns, cells) if flagged] for _, cells in rows],
                            pa.list_(pa.string())))
-    fd, tmp = tempfile.mkstemp(dir=out_dir, prefix=".reports.parquet.", suffix=".tmp")
-    os.close(fd)
-    pq.write_table(pa.Table.from_arrays(arrays, schema=pa.schema(fields)), tmp)
     path = out_dir / "reports.parquet"
-    os.replace(tmp, path)
+    with export.replacing(path) as tmp:
+        pq.write_table(pa.Table.from_arrays(arrays, schema=pa.schema(fields)), tmp)
     return path
 
 
@@ -123,10 +118,7 @@ def write_database(out_dir: Path, reports: list[tuple[str, dict]], db_url: str |
             conn.execute(REPORTS.insert().values(
                 stem=stem, source=data["source"], template=data["template"], agency=data["report"]["agency"],
                 year=data["report"]["year"], pages=data["pages"], sha256=data.get("sha256")))
-            conn.execute(CELLS.insert(), [
-                {"stem": stem, "cell_id": cid, "value": c["value"], "text": c["text"], "confidence": c["confidence"],
-                 "needs_review": c["needs_review"], "printed": c.get("printed", True)}
-                for cid, c in data["cells"].items()])
+            conn.execute(CELLS.insert(), cell_rows(stem, data))
     engine.dispose()
 
 

@@ -27,9 +27,26 @@ def _error(path: Path, reason: str):
     print(f"error: {path}: {reason}", file=sys.stderr, flush=True)
 
 
+def _usable_output(out_dir: Path) -> str | None:
+    """Why `out_dir` cannot hold the outputs (None when it can), found before any work is done."""
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        return "exists and is not a folder"
+    except OSError as e:
+        return f"cannot be made: {e.strerror or e}"
+    if not os.access(out_dir, os.W_OK | os.X_OK):
+        return "is not writable"
+    return None
+
+
 def cmd_run(args) -> int:
     out_dir = Path(args.output)
     started = time.time()
+    reason = _usable_output(out_dir)
+    if reason:
+        print(f"error: output folder {out_dir} {reason}", file=sys.stderr)
+        return 2
     options = RunOptions(dpi=args.dpi, engine=args.engine, device=args.device)
     if not args.ray:  # on Ray, the cluster's workers decide (the machine running this may have no GPU)
         try:

@@ -36,3 +36,9 @@ CELLS = sa.Table(
     sa.Column("value", sa.Float), sa.Column("text", sa.String), sa.Column("confidence", sa.Float),
     sa.Column("needs_review", sa.Boolean), sa.Column("printed", sa.Boolean),
 )
+
+
+def cell_rows(stem: str, data: dict) -> list[dict]:
+    """A report's rows of the cells table."""
+    return [{"stem": stem, "cell_id": cid, "value": c["value"], "text": c["text"], "confidence": c["confidence"],
+             "needs_review": c["needs_review"], "printed": c.get("printed", True)} for cid, c in data["cells"].items()]

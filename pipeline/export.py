@@ -5,24 +5,45 @@ import csv
 import json
 import os
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 from .types import Report
 
 
-def write_atomic(path: Path, text: str):
-    """Write to a temporary file beside `path`, then rename: a reader never sees half a file."""
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+FILE_MODE = 0o666 & ~_umask()  # what open() would give: the user's umask, not mkstemp's private 0600
+
+
+@contextmanager
+def replacing(path: Path) -> Iterator[Path]:
+    """A temporary file beside `path` to write, renamed onto `path` once the block ends without
+    an error (removed if it fails): a reader never sees half a file. It gets the mode open()
+    would give, not mkstemp's private 0600, so colleagues sharing the folder can read it."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.fchmod(fd, FILE_MODE)
+    os.close(fd)
+    tmp = Path(name)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
+        yield tmp
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
+
+
+def write_atomic(path: Path, text: str):
+    with replacing(path) as tmp, tmp.open("w", encoding="utf-8") as f:
+        f.write(text)
+        f.flush()
+        os.fsync(f.fileno())
 
 
 def report_json(report: Report, sha256: str, source_path: Path, dpi: int) -> dict:
@@ -56,8 +77,7 @@ def write_cells_csv(out_dir: Path, reports: list[dict]) -> Path:
     """Long format: one row per report and cell (printed false: the document does not print
     it, which a blank value alone would not tell)."""
     path = out_dir / "cells.csv"
-    fd, tmp = tempfile.mkstemp(dir=out_dir, prefix=".cells.csv.", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+    with replacing(path) as tmp, tmp.open("w", encoding="utf-8", newline="") as f:
         w = csv.writer(f)
         w.writerow(["source", "cell_id", "value", "confidence", "needs_review", "printed"])
         for rep in reports:
@@ -65,7 +85,6 @@ def write_cells_csv(out_dir: Path, reports: list[dict]) -> Path:
                 value = "" if cell["value"] is None else cell["value"]
                 w.writerow([rep["source"], cid, value, cell["confidence"], str(cell["needs_review"]).lower(),
                             str(cell.get("printed", True)).lower()])
-    os.replace(tmp, path)
     return path
 
 

@@ -88,12 +88,19 @@ def _text_lines(ink: np.ndarray, dpi: int, min_aspect: float, vertical: bool = F
 def is_sideways(ink: np.ndarray, dpi: int) -> bool:
     """Whether the text runs top to bottom (a page turned by 90° or 270°): long lines of text
     (six characters or more) then stand upright. Upright report pages measured at most 3% of
-    such lines' length upright against 97% lying."""
-    lying = sum(w for _, _, w, _ in _text_lines(ink, dpi, 6))
+    such lines' length upright against 97% lying. A page all table with short labels gives
+    little of either (a double ruling or a column of stacked characters makes one standing
+    line), and a turned table 四 some of both; where neither way has three lines and twice the
+    other's length, the page's shape decides: the reports are printed portrait, so a landscape
+    page was turned (a landscape page printed so has its text lying, and is not turned)."""
+    lying = _text_lines(ink, dpi, 6)
     standing = _text_lines(ink, dpi, 6, vertical=True)
-    # a page all table with short labels has no long line lying; one standing mark there (a
-    # double ruling, a column of stacked characters) does not turn it
-    return len(standing) >= 3 and sum(h for _, _, _, h in standing) > 2 * lying
+    along, across = sum(w for _, _, w, _ in lying), sum(h for _, _, _, h in standing)
+    if len(standing) >= 3 and across > 2 * along:
+        return True
+    if len(lying) >= 3 and along > 2 * across:
+        return False
+    return ink.shape[1] > ink.shape[0]
 
 
 def text_line_crops(grey: np.ndarray, ink: np.ndarray, dpi: int, limit: int = 12) -> list[np.ndarray]:

@@ -599,9 +599,12 @@ def match_rows_table(rows: list[RowView], spec: TableSpec) -> TableMatch:
             out.cells.update({cid: _result(None, 0.0, spec, column) for cid, column in ids})
             continue
         geometry = rows[r].cells[0].table.geometry
-        if geometry == "rows":  # no widths: the values in printed order
+        if geometry == "rows" or not headers:
+            # no widths, or no header to put them under (the header printed on the page before,
+            # unreadable): the values in printed order, trusted less without the header
             values, exact = _values_by_order(rows[r], len(ids))
-            out.cells.update(_ordered_results(values, sims[j] * (1.0 if exact else 0.5), spec, ids))
+            trust = (1.0 if exact else 0.5) * (1.0 if geometry == "rows" else 0.5)
+            out.cells.update(_ordered_results(values, sims[j] * trust, spec, ids))
             continue
         if geometry == "text":  # no cells: the values under their headers
             heads = {cid: _nearest_header(headers, column, r) for cid, column in ids}

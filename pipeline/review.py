@@ -1,13 +1,19 @@
-"""Review: the queue of flagged cells across a finished batch, and corrections to them.
+"""Review: the queue of flagged rows across a finished batch, and corrections to them.
 
-Corrections go into a database beside the outputs (SQLite by default; any SQLAlchemy URL, e.g.
-PostgreSQL, for a team) with an audit trail, and into the report's JSON and cells.csv at once.
-After a correction the template's identities are checked again, so the flags it resolves clear.
+A queue item is a row's flagged cells together, with the place on the page where they are
+printed. A correction sets the row's values, accepts the values read, or marks the cells as not
+printed in this document. It goes into the batch's database (SQLite by default; any SQLAlchemy
+URL, e.g. PostgreSQL, for a team) with an audit trail, into the report's JSON and into the
+database's cells table at once: its cost does not grow with the batch. The file exports
+(cells.csv, reports.csv/.xlsx/.parquet, review.html) are written again once, when the review
+ends (`finish`). The template's identities run again after each correction: the flags it
+resolves clear, and a correction that makes an identity fail is refused until confirmed.
 """
 from __future__ import annotations
 
 import datetime
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -15,21 +21,39 @@ import sqlalchemy as sa
 from . import export
 from .batch_export import write_batch_exports
 from .config import RunOptions
-from .database import CORRECTIONS, METADATA, default_db_url
+from .database import CELLS, CORRECTIONS, METADATA, cell_rows, default_db_url
 from .reconstruct import parse_value
+from .review_report import draw_place, item_place, review_items
 from .templates import cell_labels, failed_identities, load_templates
 from .types import flag_reason
+
+NOT_PRINTED = "not printed"  # the audit trail's new value for a cell marked as not printed
+
+
+@dataclass
+class BrokenChecks(Exception):
+    """A correction that would make identities fail that held before: name → its cells."""
+    identities: dict[str, list[str]]
+
+    def __str__(self):
+        return "this correction breaks " + "; ".join(f"{name} ({', '.join(cells)})"
+                                                     for name, cells in self.identities.items())
+
 
 def _found(cell: dict) -> bool:
     """Whether the cell was found on the page (a cell not found has no value and confidence 0)."""
     return bool(cell.get("corrected")) or not (cell["value"] is None and cell["confidence"] == 0)
 
 
+def _values(data: dict) -> dict:
+    return {cid: c["value"] for cid, c in data["cells"].items() if _found(c)}
+
+
 class ReviewStore:
     def __init__(self, out_dir: Path, db_url: str | None = None):
         self.out_dir = out_dir
         self.engine = sa.create_engine(db_url or default_db_url(out_dir))
-        METADATA.create_all(self.engine)
+        METADATA.create_all(self.engine, tables=[CORRECTIONS, CELLS])
 
     def report_path(self, stem: str) -> Path:
         path = (self.out_dir / f"{stem}.json").resolve()
@@ -41,59 +65,88 @@ class ReviewStore:
         return json.loads(self.report_path(stem).read_text(encoding="utf-8"))
 
     def queue(self) -> list[dict]:
-        """Every flagged cell of every report, report by report in print order."""
-        items = []
+        """Every review item of every report, report by report, in print order, each with its
+        place in its report's items and in the batch."""
+        reports = []
         for path in sorted(self.out_dir.glob("*.json")):
             data = json.loads(path.read_text(encoding="utf-8"))
-            if "cells" not in data:
-                continue
-            for cid, cell in data["cells"].items():
-                if cell["needs_review"]:
-                    row_label, column_label = cell_labels(data["template"], cid)
-                    items.append({"report": path.stem, "source": data["source"], "cell_id": cid,
-                                  "row_label": row_label, "column_label": column_label, "value": cell["value"],
-                                  "text": cell["text"], "alternatives": cell.get("alternatives", []),
-                                  "confidence": cell["confidence"], "reason": flag_reason(cell),
-                                  "has_image": cell["bbox"] is not None})
+            if "cells" in data:
+                reports.append((path.stem, data))
+        items = []
+        for number, (stem, data) in enumerate(reports, 1):
+            mine = review_items(data)
+            cells = data["cells"]
+            has_image = bool(data.get("source_path")) and any(c["bbox"] for c in cells.values())
+            for k, ids in enumerate(mine, 1):
+                items.append({
+                    "report": stem, "source": data["source"], "report_number": number, "reports": len(reports),
+                    "item_number": k, "items": len(mine), "row_label": cell_labels(data["template"], ids[0])[0],
+                    "row": ids[0].rsplit("/", 1)[0], "has_image": has_image,
+                    "cells": [{"cell_id": cid, "column_label": cell_labels(data["template"], cid)[1],
+                               "value": cells[cid]["value"], "text": cells[cid]["text"],
+                               "alternatives": cells[cid].get("alternatives", []),
+                               "confidence": cells[cid]["confidence"], "reason": flag_reason(cells[cid]),
+                               "found": cells[cid]["bbox"] is not None} for cid in ids]})
         return items
 
-    def correct(self, stem: str, cell_id: str, typed: str | None, reviewer: str) -> dict:
-        """Accept the value read (typed None) or set the typed one; returns the updated cell."""
+    def correct(self, stem: str, values: dict[str, str | None], reviewer: str, not_printed: bool = False,
+                confirm: bool = False) -> dict:
+        """Set the cells of `values` (cell id → the typed value, or None: accept the value
+        read), or with `not_printed` mark them as not printed in this document. Raises
+        ValueError for a typed value that is not a number for its cell, and BrokenChecks when
+        identities that held would fail (unless `confirm`: then they are kept, listed in the
+        report's inconsistencies). Returns the updated cells."""
         data = self.load(stem)
-        cell = data["cells"][cell_id]
-        old = cell["value"]
-        if typed is None:
-            new = old
-        else:
-            table, _, column = cell_id.split("/")
-            spec = load_templates()[data["template"]].tables[table]
-            parsed = parse_value(typed, decimal=column in spec.decimal_columns, signed=column in spec.signed_columns)
-            if not parsed.ok:
-                raise ValueError(f"not a number for this cell: {typed!r}")
-            new = parsed.value
+        cells = data["cells"]
+        if not values or any(cid not in cells for cid in values):
+            raise KeyError(stem)
+        new = {cid: None if not_printed else self._parse(data, cid, typed) for cid, typed in values.items()}
+        before = {ident.name for ident in failed_identities(load_templates()[data["template"]], _values(data))}
+        after_values = {**_values(data), **new}
+        failed = failed_identities(load_templates()[data["template"]], after_values)
+        broken = {ident.name: [*ident.lhs, *ident.rhs] for ident in failed if ident.name not in before}
+        if broken and not confirm:
+            raise BrokenChecks(broken)
+        at = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
         with self.engine.begin() as conn:
-            conn.execute(CORRECTIONS.insert().values(
-                report=stem, cell_id=cell_id, old_value=json.dumps(old), new_value=json.dumps(new),
-                reviewer=reviewer, at=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")))
-        cell.update(value=new, confidence=1.0, needs_review=False, corrected=True, reviewer=reviewer)
-        self._recheck(data)
-        for other in data["cells"].values():  # why each cell still flagged is, after the checks ran again
-            if other["needs_review"]:
-                other["reason"] = flag_reason(other)
-            else:
-                other.pop("reason", None)
-        export.write_report(self.out_dir, stem, data)
+            conn.execute(CORRECTIONS.insert(), [
+                {"report": stem, "cell_id": cid, "old_value": json.dumps(cells[cid]["value"]),
+                 "new_value": json.dumps(NOT_PRINTED if not_printed else value), "reviewer": reviewer, "at": at}
+                for cid, value in new.items()])
+            for cid, value in new.items():
+                cells[cid].update(value=value, confidence=1.0, needs_review=False, corrected=True, reviewer=reviewer)
+                if not_printed:
+                    cells[cid].update(printed=False, text="")
+            self._recheck(data)
+            data["inconsistencies"] = list(dict.fromkeys(data.get("inconsistencies", []) + list(broken)))
+            for cell in cells.values():  # why each cell still flagged is, after the checks ran again
+                if cell["needs_review"]:
+                    cell["reason"] = flag_reason(cell)
+                else:
+                    cell.pop("reason", None)
+            export.write_report(self.out_dir, stem, data)
+            conn.execute(CELLS.delete().where(CELLS.c.stem == stem))
+            conn.execute(CELLS.insert(), cell_rows(stem, data))
+        return {cid: cells[cid] for cid in new}
 
-        write_batch_exports(self.out_dir, self.engine.url.render_as_string(hide_password=False))
-        return cell
+    @staticmethod
+    def _parse(data: dict, cid: str, typed: str | None):
+        old = data["cells"][cid]["value"]
+        if typed is None:
+            return old
+        table, _, column = cid.split("/")
+        spec = load_templates()[data["template"]].tables[table]
+        parsed = parse_value(typed, decimal=column in spec.decimal_columns, signed=column in spec.signed_columns)
+        if not parsed.ok:
+            raise ValueError(f"not a number for {cid}: {typed!r}")
+        return parsed.value
 
     def _recheck(self, data: dict):
         """Run the identities again: a cell whose failed checks now all hold gets back the
         confidence it had without them, and its flag clears if that is enough."""
         template = load_templates()[data["template"]]
         cells = data["cells"]
-        values = {cid: c["value"] for cid, c in cells.items() if _found(c)}
-        failed = {ident.name for ident in failed_identities(template, values)}
+        failed = {ident.name for ident in failed_identities(template, _values(data))}
         threshold = RunOptions().review_threshold
         for cell in cells.values():
             if not cell.get("checks_failed"):
@@ -107,27 +160,27 @@ class ReviewStore:
                 cell["needs_review"] = cell["confidence"] < threshold
         data["inconsistencies"] = [n for n in data.get("inconsistencies", []) if n in failed]
 
-    def crop_png(self, stem: str, cell_id: str, margin: float = 0.4) -> bytes | None:
-        """The cell's image with some of its neighbours around it, as PNG; None without a page."""
+    def finish(self):
+        """The review is over (or paused): the batch's file exports, written again once."""
+        write_batch_exports(self.out_dir, self.engine.url.render_as_string(hide_password=False))
+
+    def place_image(self, stem: str, cell_ids: list[str]) -> tuple[bytes, tuple[int, int]] | None:
+        """The place of an item on its page (review_report.draw_place) as JPEG, and the row's
+        band in it (y0, y1); None without a page."""
         import cv2
 
         from .ingest import iter_pages
 
         data = self.load(stem)
-        cell = data["cells"][cell_id]
-        if cell["bbox"] is None or not data.get("source_path"):
+        if any(cid not in data["cells"] for cid in cell_ids):
+            raise KeyError(stem)
+        place = item_place(data, cell_ids)
+        if place is None or not data.get("source_path"):
             return None
-        for page in iter_pages(Path(data["source_path"]), data.get("dpi", 200)):
-            if page.number != cell["page"]:
-                continue
-            x0, y0, x1, y1 = cell["bbox"]
-            mx, my = (x1 - x0) * margin + 10, (y1 - y0) * margin + 10
-            h, w = page.image.shape
-            crop = page.image[max(0, int(y0 - my)):min(h, int(y1 + my)), max(0, int(x0 - mx)):min(w, int(x1 + mx))]
-            crop = cv2.cvtColor(crop, cv2.COLOR_GRAY2BGR)
-            cv2.rectangle(crop, (int(min(mx, x0)), int(min(my, y0))),
-                          (int(min(mx, x0) + x1 - x0), int(min(my, y0) + y1 - y0)), (0, 0, 255), 2)
-            return cv2.imencode(".png", crop)[1].tobytes()
+        band = (place.band[0] - place.region[0], place.band[1] - place.region[0])
+        for page in iter_pages(Path(data["source_path"]), data.get("dpi", 200), only={place.page}):
+            image = draw_place(page.image, place)
+            return cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, 90])[1].tobytes(), band
         return None
 
     def history(self) -> list[dict]:
