@@ -6,7 +6,8 @@ by LibreOffice, see pipeline/generate) with a new random seed (printed, so a run
 repeated), digitises them, and prints accuracy, template and title accuracy, flag recall, review
 burden, speed (per page, and reports/s for the born-digital forms) and the per-stage breakdown;
 then the Word route's scans under each degradation alone; then the batch throughput with 1 and
-2 workers beside full-page RapidOCR (bench/throughput.py).
+2 workers beside full-page RapidOCR (bench/throughput.py), the peak memory of one long scanned
+PDF (bench/memory.py), and the review's speed in a batch of 5,000 reports (bench/review_speed.py).
 """
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from pipeline.generate import generate_batch
 from pipeline.generate.scan import DEGRADATIONS, ScanOptions
 from pipeline.runner import Pipeline
 from memory import long_pdf_memory  # bench/, beside this script
+from review_speed import review_speed
 from throughput import throughput
 
 
@@ -164,6 +166,8 @@ def main():
                         help="peak memory digitising one scanned PDF of this many pages (0: skip)")
     parser.add_argument("--throughput", type=int, default=25, metavar="N",
                         help="batch throughput on N reports per format with 1 and 2 workers (0: skip)")
+    parser.add_argument("--review", type=int, default=5000, metavar="N",
+                        help="the review's queue, corrections and exports in a batch of N reports (0: skip)")
     args = parser.parse_args()
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(10_000, 10**6)
     print(f"bench seed {seed}: {args.n} reports per format (2021 and 2019) for each of: {args.kinds}, by routes "
@@ -189,6 +193,8 @@ def main():
             throughput(args.throughput, seed, Path(tmp) / "throughput")
         if args.long_pdf:
             long_pdf_memory(args.long_pdf, seed, Path(tmp) / "long")
+        if args.review:
+            review_speed(args.review, seed, Path(tmp) / "review")
 
 
 if __name__ == "__main__":

@@ -98,3 +98,15 @@ def test_a_batch_goes_on_past_bad_files(tmp_path, generated):
     assert code == 1
     assert_valid_output(json.loads((out / f"{good.stem}.json").read_text(encoding="utf-8")))
     assert len((out / "errors.jsonl").read_text(encoding="utf-8").splitlines()) == 4
+
+
+def test_an_output_folder_that_cannot_be_made_is_one_error_line_before_any_work(tmp_path, generated, capsys):
+    taken = tmp_path / "a-file"
+    taken.write_text("not a folder")
+    pdf = str(generated[("digital", "2021")].pdf)
+    assert main(["run", pdf, "-o", str(taken)]) == 2
+    assert main(["run", pdf, "-o", str(taken / "below")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 2 and all(line.startswith(f"error: output folder {taken}") for line in err)
+    assert "exists and is not a folder" in err[0] and "Traceback" not in "".join(err)
+    assert taken.read_text() == "not a folder"
