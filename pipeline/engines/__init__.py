@@ -43,7 +43,8 @@ def resolve(engine: str, device: str) -> tuple[str, str]:
     ONNX Runtime (on its CUDA provider when it has one and the device allows). "auto" device: a
     GPU when the engine has one. Asking for what is not there is an error, never a silent
     fall-back to something else."""
-    torch_gpu = _torch_sees_gpu()
+    # PyTorch is imported only where it may be used (seconds and memory in every worker otherwise)
+    torch_gpu = _torch_sees_gpu() if engine == "torch" or (engine == "auto" and device != "cpu") else None
     if engine == "auto":
         engine = "torch" if torch_gpu and device != "cpu" else "onnx"
     if engine == "torch":
