@@ -82,9 +82,8 @@ def cmd_run(args) -> int:
         else:
             run_local(batch_plan.jobs, out_dir, options, workers, on_result)
             executor = {"kind": "local", "workers": max(1, min(workers, len(batch_plan.jobs)))}
-    if out_dir.exists():
-        record_run(out_dir, run_record(options, args.inputs, started, results, batch_plan, executor))
-        write_batch_exports(out_dir)
+    record_run(out_dir, run_record(options, args.inputs, started, results, batch_plan, executor))
+    write_batch_exports(out_dir)
     _summary(results, batch_plan, missing, out_dir)
     return 1 if missing or batch_plan.unreadable or any(r.error for r in results) else 0
 

@@ -101,9 +101,10 @@ class ReviewStore:
         if not values or any(cid not in cells for cid in values):
             raise KeyError(stem)
         new = {cid: None if not_printed else self._parse(data, cid, typed) for cid, typed in values.items()}
-        before = {ident.name for ident in failed_identities(load_templates()[data["template"]], _values(data))}
-        after_values = {**_values(data), **new}
-        failed = failed_identities(load_templates()[data["template"]], after_values)
+        template = load_templates()[data["template"]]
+        values = _values(data)
+        before = {ident.name for ident in failed_identities(template, values)}
+        failed = failed_identities(template, {**values, **new})
         broken = {ident.name: [*ident.lhs, *ident.rhs] for ident in failed if ident.name not in before}
         if broken and not confirm:
             raise BrokenChecks(broken)
@@ -117,7 +118,7 @@ class ReviewStore:
                 cells[cid].update(value=value, confidence=1.0, needs_review=False, corrected=True, reviewer=reviewer)
                 if not_printed:
                     cells[cid].update(printed=False, text="")
-            self._recheck(data)
+            self._recheck(data, {ident.name for ident in failed})
             data["inconsistencies"] = list(dict.fromkeys(data.get("inconsistencies", []) + list(broken)))
             for cell in cells.values():  # why each cell still flagged is, after the checks ran again
                 if cell["needs_review"]:
@@ -141,12 +142,12 @@ class ReviewStore:
             raise ValueError(f"not a number for {cid}: {typed!r}")
         return parsed.value
 
-    def _recheck(self, data: dict):
-        """Run the identities again: a cell whose failed checks now all hold gets back the
-        confidence it had without them, and its flag clears if that is enough."""
-        template = load_templates()[data["template"]]
+    @staticmethod
+    def _recheck(data: dict, failed: set[str]):
+        """After the identities ran again (`failed`: those that fail with the correction): a
+        cell whose failed checks now all hold gets back the confidence it had without them, and
+        its flag clears if that is enough."""
         cells = data["cells"]
-        failed = {ident.name for ident in failed_identities(template, _values(data))}
         threshold = RunOptions().review_threshold
         for cell in cells.values():
             if not cell.get("checks_failed"):
