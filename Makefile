@@ -27,8 +27,9 @@ $(VENV)/.installed: pyproject.toml
 install: system $(VENV)/.installed
 
 demo: install
-	$(VENV)/bin/reportocr run samples -o out || true
+	$(VENV)/bin/reportocr run samples -o out --text || true
 	$(VENV)/bin/reportocr evaluate out samples --show 10
+	$(VENV)/bin/reportocr compare out/hongze2023.json out/hongze2024.json -o out
 
 test: install
 	$(PY) -m pytest -q tests

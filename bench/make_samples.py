@@ -13,6 +13,17 @@ from pipeline.generate import generate_report
 from pipeline.generate.scan import to_scan
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+README = """# Samples: the demo's inputs, each with its expected output (*.truth.json)
+
+Written by `make samples` (bench/make_samples.py); do not edit by hand.
+
+- digital_2021.pdf, scan_2019.pdf, scan_2021.tiff (a multi-page TIFF), word_2019.docx, web_2021.html:
+  generated reports (pipeline/generate), their text restating some of their numbers, a few
+  statements planted to contradict their tables (listed in the truth's `statements`).
+- real_003.txt: a real report's text extraction (tests/data/seeds/003_752a671dabfd990e.txt).
+- hongze2023.pdf, hongze2024.pdf: one agency's two published years, with hand-read truth; see
+  tests/data/real/README.md for where they come from. `make demo` compares them.
+"""
 
 
 def main():
@@ -39,6 +50,12 @@ def main():
     truth = json.loads((seeds / "003_752a671dabfd990e.truth.json").read_text(encoding="utf-8"))
     truth["source"] = "real_003.txt"
     (SAMPLES / "real_003.truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1), encoding="utf-8")
+    # one agency's two published years (see tests/data/real/README.md): the demo compares them
+    real = Path(__file__).resolve().parent.parent / "tests" / "data" / "real"
+    for stem in ("hongze2023", "hongze2024"):
+        shutil.copyfile(real / f"{stem}.pdf", SAMPLES / f"{stem}.pdf")
+        shutil.copyfile(real / f"{stem}.truth.json", SAMPLES / f"{stem}.truth.json")
+    (SAMPLES / "README.md").write_text(README, encoding="utf-8")
     for p in sorted(SAMPLES.iterdir()):
         print(p.name, p.stat().st_size)
 

@@ -5,8 +5,9 @@ HTML page) by each generator route (reportlab's drawing, and Word documents laid
 by LibreOffice, see pipeline/generate) with a new random seed (printed, so a run can be
 repeated), digitises them, and prints accuracy, template and title accuracy, flag recall, review
 burden, speed (per page, and reports/s for the born-digital forms) and the per-stage breakdown;
-then the Word route's scans under each degradation alone; then the batch throughput with 1 and
-2 workers beside full-page RapidOCR (bench/throughput.py), the peak memory of one long scanned
+then the Word route's scans under each degradation alone; the cross-checks of the text against
+the tables and of one agency's consecutive years (bench/cross_checks.py); then the batch
+throughput with 1 and 2 workers beside full-page RapidOCR (bench/throughput.py), the peak memory of one long scanned
 PDF (bench/memory.py), and the review's speed in a batch of 5,000 reports (bench/review_speed.py).
 """
 from __future__ import annotations
@@ -26,7 +27,8 @@ from pipeline.evaluate import Score, same_value
 from pipeline.generate import generate_batch
 from pipeline.generate.scan import DEGRADATIONS, ScanOptions
 from pipeline.runner import Pipeline
-from memory import long_pdf_memory  # bench/, beside this script
+from cross_checks import cross_checks_bench  # bench/, beside this script
+from memory import long_pdf_memory
 from review_speed import review_speed
 from throughput import throughput
 
@@ -164,6 +166,8 @@ def main():
                         help="Word route scans with each degradation alone, N reports per format (0: skip)")
     parser.add_argument("--long-pdf", type=int, default=300, metavar="PAGES",
                         help="peak memory digitising one scanned PDF of this many pages (0: skip)")
+    parser.add_argument("--cross-checks", type=int, default=10, metavar="N",
+                        help="text-vs-table and year-over-year checks on N reports per format and kind (0: skip)")
     parser.add_argument("--throughput", type=int, default=25, metavar="N",
                         help="batch throughput on N reports per format with 1 and 2 workers (0: skip)")
     parser.add_argument("--review", type=int, default=5000, metavar="N",
@@ -189,6 +193,9 @@ def main():
                 s: Score = result["score"]
                 print(f"{kind:14s} cells right {s.accuracy:.2%}  flag recall {s.flag_recall:.1%}  "
                       f"flagged {s.flagged / max(1, s.cells):.1%}  template {s.template_right}/{s.reports}")
+        if args.cross_checks:
+            cross_checks_bench(args.cross_checks, seed, Path(tmp) / "cross_checks",
+                               tuple(filter(None, args.routes.split(","))))
         if args.throughput:
             throughput(args.throughput, seed, Path(tmp) / "throughput")
         if args.long_pdf:

@@ -1,6 +1,6 @@
 """Batch throughput, measured as users run it: `reportocr run --workers 1` and `--workers 2` on N
 generated reports (scanned and born-digital) in fresh processes, read back from the run's
-OUT/manifest.jsonl: pages/s and reports/s (wall clock, start-up included), the per-stage
+OUT/manifest.jsonl (and the scans with --text on 2 workers): pages/s and reports/s (wall clock, start-up included), the per-stage
 breakdown and each worker's peak memory. Then, on a sample of the same scanned pages, the time
 full-page RapidOCR alone (detection + classification + recognition: the baseline a user would
 otherwise reach for) takes beside this pipeline's own time on those pages."""
@@ -20,9 +20,9 @@ from pipeline.ingest import iter_pages
 from pipeline.runner import Pipeline
 
 
-def run_batch(folder: Path, out_dir: Path, workers: int) -> dict:
+def run_batch(folder: Path, out_dir: Path, workers: int, *options: str) -> dict:
     subprocess.run([sys.executable, "-m", "pipeline.cli", "run", str(folder), "-o", str(out_dir),
-                    "--workers", str(workers)], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                    "--workers", str(workers), *options], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return json.loads((out_dir / "manifest.jsonl").read_text(encoding="utf-8").splitlines()[-1])
 
 
@@ -30,7 +30,7 @@ def show_batch(kind: str, workers: int, run: dict):
     stages = run["stage_seconds"]
     total = sum(stages.values()) or 1.0
     files = run["files"]
-    print(f"{kind:8s} {workers} worker{'s' if workers > 1 else ' '}  {files['digitised']} reports, {run['pages']} pages "
+    print(f"{kind:13s} {workers} worker{'s' if workers > 1 else ' '}  {files['digitised']} reports, {run['pages']} pages "
           f"in {run['seconds']:.1f}s: {run['pages_per_s']:.2f} pages/s, {run['reports_per_s']:.2f} reports/s, "
           f"{files['failed']} errors; peak memory per worker "
           f"{', '.join(f'{v:.0f}' for v in run['peak_rss_mb_per_worker'])} MB")
@@ -66,5 +66,6 @@ def throughput(n: int, seed: int, work: Path, sample_pages: int = 12):
         files = [r.pdf for r in generate_batch(work / kind, 2 * n, seed, kind=kind)]
         for workers in (1, 2):
             show_batch(kind, workers, run_batch(work / kind, work / f"out-{kind}-{workers}", workers))
-        if kind == "scan":
+        if kind == "scan":  # and reading their running text too
+            show_batch("scan --text", 2, run_batch(work / kind, work / "out-scan-text", 2, "--text"))
             baseline(files, sample_pages, RunOptions().dpi)

@@ -1,4 +1,5 @@
-"""The batch's exports, rewritten after every run and every correction: cells.csv (long),
+"""The batch's exports, rewritten after every run and every correction (after linking one
+agency's years: years.py): cells.csv (long),
 reports.csv, reports.xlsx and reports.parquet (wide: one row per report, one column per cell id,
 under a header row of ids and one of the printed labels; flagged cells highlighted in the
 workbook, listed in the Parquet file), the reports and cells as tables of the batch's database,
@@ -14,8 +15,9 @@ from . import export
 from .database import CELLS, CORRECTIONS, METADATA, REPORTS, cell_rows, default_db_url
 from .review_report import write_review_html
 from .templates import cell_labels, load_templates
+from .years import link_years
 
-FIXED = ["source", "agency", "year", "template", "pages", "flagged"]
+FIXED = ["source", "agency", "agency_key", "year", "template", "pages", "flagged"]
 
 def cell_columns() -> list[tuple[str, str]]:
     """Every cell id of both formats (2021's first, then 2019's own) with its printed label."""
@@ -33,8 +35,8 @@ def _rows(reports: list[tuple[str, dict]]):
     columns = cell_columns()
     for _, data in reports:
         cells = data["cells"]
-        fixed = [data["source"], data["report"]["agency"], data["report"]["year"], data["template"], data["pages"],
-                 sum(c["needs_review"] for c in cells.values())]
+        fixed = [data["source"], data["report"]["agency"], data["report"].get("agency_key"), data["report"]["year"],
+                 data["template"], data["pages"], sum(c["needs_review"] for c in cells.values())]
         yield fixed, [(cells[cid]["value"], cells[cid]["needs_review"]) if cid in cells else (None, False)
                       for cid, _ in columns]
 
@@ -60,7 +62,7 @@ def write_reports_xlsx(out_dir: Path, reports: list[tuple[str, dict]]) -> Path:
     columns = cell_columns()
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("reports")
-    ws.freeze_panes = "G3"
+    ws.freeze_panes = "H3"
     bold, flagged_fill = Font(bold=True), PatternFill("solid", fgColor="FFE699")
 
     def styled(value, **style):
@@ -89,8 +91,8 @@ def write_reports_parquet(out_dir: Path, reports: list[tuple[str, dict]]) -> Pat
     columns = cell_columns()
     rows = list(_rows(reports))
     fields, arrays = [], []
-    for i, (name, kind) in enumerate(zip(FIXED, (pa.string(), pa.string(), pa.int64(), pa.string(), pa.int64(),
-                                                 pa.int64()))):
+    for i, (name, kind) in enumerate(zip(FIXED, (pa.string(), pa.string(), pa.string(), pa.int64(), pa.string(),
+                                                 pa.int64(), pa.int64()))):
         fields.append(pa.field(name, kind))
         arrays.append(pa.array([fixed[i] for fixed, _ in rows], kind))
     for j, (cid, label) in enumerate(columns):
@@ -117,16 +119,24 @@ def write_database(out_dir: Path, reports: list[tuple[str, dict]], db_url: str |
         for stem, data in reports:
             conn.execute(REPORTS.insert().values(
                 stem=stem, source=data["source"], template=data["template"], agency=data["report"]["agency"],
-                year=data["report"]["year"], pages=data["pages"], sha256=data.get("sha256")))
+                agency_key=data["report"].get("agency_key"), year=data["report"]["year"], pages=data["pages"],
+                sha256=data.get("sha256")))
             conn.execute(CELLS.insert(), cell_rows(stem, data))
     engine.dispose()
 
 
-def write_batch_exports(out_dir: Path, db_url: str | None = None):
+def write_batch_exports(out_dir: Path, db_url: str | None = None) -> list[tuple[str, dict]]:
+    """First links the reports of one agency's consecutive years (years.py), writing back those
+    whose checks or agency key changed: a report finished now checks a year already there."""
     reports = export.load_reports(out_dir)
+    changed = set(link_years(reports))
+    for stem, data in reports:
+        if stem in changed:
+            export.write_report(out_dir, stem, data)
     export.write_cells_csv(out_dir, [data for _, data in reports])
     write_reports_csv(out_dir, reports)
     write_reports_xlsx(out_dir, reports)
     write_reports_parquet(out_dir, reports)
     write_database(out_dir, reports, db_url)
     write_review_html(out_dir, reports)
+    return reports

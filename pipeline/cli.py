@@ -1,5 +1,5 @@
-"""reportocr: digitise annual reports (run), review flagged cells (review), make synthetic ones
-(generate), score them (evaluate)."""
+"""reportocr: digitise annual reports (run), review flagged cells (review), compare an agency's
+two years (compare), make synthetic ones (generate), score them (evaluate)."""
 from __future__ import annotations
 
 import argparse
@@ -19,7 +19,7 @@ from .batch_export import write_batch_exports
 from .config import RunOptions
 from .engines import resolve
 from .gpu_batch import run_feeding_one_recogniser
-from .runner import expand_inputs
+from .runner import Pipeline, expand_inputs
 
 
 def _error(path: Path, reason: str):
@@ -47,7 +47,7 @@ def cmd_run(args) -> int:
     if reason:
         print(f"error: output folder {out_dir} {reason}", file=sys.stderr)
         return 2
-    options = RunOptions(dpi=args.dpi, engine=args.engine, device=args.device)
+    options = RunOptions(dpi=args.dpi, engine=args.engine, device=args.device, text=args.text)
     if not args.ray:  # on Ray, the cluster's workers decide (the machine running this may have no GPU)
         try:
             options.engine, options.device = resolve(args.engine, args.device)
@@ -83,8 +83,9 @@ def cmd_run(args) -> int:
             run_local(batch_plan.jobs, out_dir, options, workers, on_result)
             executor = {"kind": "local", "workers": max(1, min(workers, len(batch_plan.jobs)))}
     record_run(out_dir, run_record(options, args.inputs, started, results, batch_plan, executor))
-    write_batch_exports(out_dir)
+    reports = write_batch_exports(out_dir)
     _summary(results, batch_plan, missing, out_dir)
+    _cross_check_summary(reports)
     return 1 if missing or batch_plan.unreadable or any(r.error for r in results) else 0
 
 
@@ -145,11 +146,68 @@ def _summary(results: list[JobResult], batch_plan, missing, out_dir: Path, shown
                   highlight=False)
 
 
+def _cross_check_summary(reports: list[tuple[str, dict]]):
+    """One line per kind of cross-check over the output folder: how many failed, and where (a
+    year-over-year check is in both its reports' JSON and counted once)."""
+    console = Console()
+    for kind, name in (("text_vs_table", "text vs table"), ("year_over_year", "year over year")):
+        checks = {}
+        for _, data in reports:
+            for c in data.get("cross_checks", []):
+                if c["kind"] == kind:
+                    where = tuple(c["reports"].values()) if "reports" in c else (data["source"],)
+                    checks[(c["id"], where)] = c
+        if not checks:
+            continue
+        failed = sorted({source for (_, where), c in checks.items() if c["status"] == "fail" for source in where})
+        statuses = [c["status"] for c in checks.values()]
+        line = f"cross-checks, {name}: {len(checks)} made, {statuses.count('fail')} failed"
+        line += f" ({', '.join(failed[:5])}{' …' if len(failed) > 5 else ''})" if failed else ""
+        console.print(line + f", {statuses.count('uncertain')} uncertain", highlight=False)
+
+
+def cmd_compare(args) -> int:
+    from .compare import compare_reports, write_comparison
+
+    loaded = []
+    pipeline = None
+    for name in (args.a, args.b):
+        path = Path(name)
+        if not path.exists():
+            _error(path, "no such file")
+            return 2
+        if path.suffix.lower() == ".json":
+            try:
+                data = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError) as e:
+                _error(path, f"not a report JSON ({e})")
+                return 2
+            if not isinstance(data, dict) or "cells" not in data:
+                _error(path, "not a report JSON (no cells)")
+                return 2
+        else:
+            pipeline = pipeline or Pipeline(RunOptions(text=True))
+            outcome = pipeline.process(path)
+            if outcome.error:
+                _error(path, outcome.error)
+                return 2
+            data = outcome.report.to_json()
+        loaded.append(data)
+    out_dir = Path(args.output)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    json_path, html_path = write_comparison(compare_reports(*loaded), out_dir)
+    print(f"{html_path}\n{json_path}")
+    return 0
+
+
 def cmd_generate(args) -> int:
-    from .generate import generate_batch
+    from .generate import generate_batch, generate_series
 
     templates = ("2021", "2019") if args.template == "both" else (args.template,)
-    reports = generate_batch(Path(args.output), args.n, args.seed, templates=templates, kind=args.kind)
+    if args.series:
+        reports = [r for pair in generate_series(Path(args.output), args.n, args.seed, kind=args.kind) for r in pair]
+    else:
+        reports = generate_batch(Path(args.output), args.n, args.seed, templates=templates, kind=args.kind)
     for r in reports:
         print(r.pdf)
     return 0
@@ -166,6 +224,8 @@ def cmd_evaluate(args) -> int:
     print(f"reports {score.reports}  cells {score.cells}  right {score.accuracy:.4%}  "
           f"template right {score.template_right}/{score.reports}  title right {score.title_right}/{score.reports}  "
           f"flag recall {score.flag_recall:.2%}  flagged {score.flagged}")
+    if score.planted or score.consistent:
+        print(score.statements_line())
     for line in score.errors[: args.show]:
         print("  " + line)
     return 0
@@ -199,7 +259,15 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--ray", metavar="auto|ADDRESS", default=None,
                      help="run on Ray: auto (the cluster here, or a local Ray) or a cluster address")
     run.add_argument("--force", action="store_true", help="redo files already done")
+    run.add_argument("--text", action="store_true",
+                     help="read the running text of scanned pages too (sections, text-vs-table checks); "
+                          "born-digital PDFs and documents always have it")
     run.set_defaults(func=cmd_run)
+    cmp = sub.add_parser("compare", help="one agency's two years side by side (an HTML page and a JSON)")
+    cmp.add_argument("a", help="a report file or its report JSON")
+    cmp.add_argument("b", help="the other year's")
+    cmp.add_argument("-o", "--output", default=".", help="folder for compare_<a>_<b>.html and .json")
+    cmp.set_defaults(func=cmd_compare)
     gen = sub.add_parser("generate", help="write synthetic reports with ground truth")
     gen.add_argument("output")
     gen.add_argument("-n", type=int, default=4)
@@ -207,6 +275,8 @@ def main(argv: list[str] | None = None) -> int:
     gen.add_argument("--template", choices=["2021", "2019", "both"], default="both")
     gen.add_argument("--kind", choices=["digital", "scan", "docx", "html"], default="digital",
                      help="born-digital PDF, degraded image-only scan, Word .docx or HTML page")
+    gen.add_argument("--series", action="store_true",
+                     help="n pairs of one agency's consecutive years (some with a carry-over planted off)")
     gen.set_defaults(func=cmd_generate)
     rv = sub.add_parser("review", help="review flagged cells of a finished batch in the browser")
     rv.add_argument("output", help="the output folder of a run")

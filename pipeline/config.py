@@ -41,6 +41,7 @@ class RunOptions:
     device: str = "cpu"  # "cuda", or "auto": a GPU when the engine has one
     threads: int | None = None  # the recogniser's CPU threads; None: the engine's default (all cores)
     calibrate: bool = True  # off when fitting the calibration itself
+    text: bool = False  # read a scan's running text too (sections, text-vs-table checks): costs time
 
     def confidence(self) -> ConfidenceOptions:
         raw = _defaults()["confidence"]

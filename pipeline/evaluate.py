@@ -1,4 +1,6 @@
-"""Compare outputs with generated ground truth: per-cell accuracy, template and title."""
+"""Compare outputs with generated ground truth: per-cell accuracy, template and title, and the
+text-versus-table checks against the statements the generator wrote (planted contradictions
+should fail, nothing else should)."""
 from __future__ import annotations
 
 import math
@@ -21,6 +23,17 @@ class Score:
     wrong_flagged: int = 0  # wrong cells that were flagged for review
     flagged: int = 0
     errors: list[str] = field(default_factory=list)  # "source cell_id: got X, want Y"
+    planted: int = 0  # statements of the text planted to contradict their table
+    planted_failed: int = 0  # of them, those a text-vs-table check failed
+    planted_uncertain: int = 0  # or called uncertain
+    consistent: int = 0  # statements that restate their table rightly
+    consistent_passed: int = 0
+    consistent_uncertain: int = 0
+    false_fails: int = 0  # consistent statements a check failed
+
+    @property
+    def contradiction_recall(self) -> float:
+        return self.planted_failed / self.planted if self.planted else 1.0
 
     @property
     def accuracy(self) -> float:
@@ -39,7 +52,8 @@ class Score:
             self.errors.append(f"{truth['source']}: no output")
             return
         self.template_right += output["template"] == truth["template"]
-        self.title_right += output["report"] == truth["report"]
+        self.title_right += all(output["report"].get(k) == truth["report"][k] for k in ("agency", "year"))
+        self._add_statements(output, truth)
         for cid, want in cells.items():
             got = output["cells"].get(cid)
             flagged = bool(got and got["needs_review"])
@@ -50,3 +64,26 @@ class Score:
                 self.wrong_flagged += flagged
                 self.errors.append(f"{truth['source']} {cid}: got {got and got['value']!r} "
                                    f"({got and got['text']!r}), want {want!r}")
+
+    def _add_statements(self, output: dict, truth: dict):
+        checks = [c for c in output.get("cross_checks", []) if c["kind"] == "text_vs_table"]
+        for statement in truth.get("statements", []):
+            statuses = {c["status"] for c in checks if c["cells"] == statement["cells"]}
+            if statement["planted"]:
+                self.planted += 1
+                self.planted_failed += "fail" in statuses
+                self.planted_uncertain += statuses == {"uncertain"}
+            else:
+                self.consistent += 1
+                self.consistent_passed += "pass" in statuses
+                self.consistent_uncertain += "uncertain" in statuses and "fail" not in statuses
+                self.false_fails += "fail" in statuses
+                if "fail" in statuses:
+                    self.errors.append(f"{truth['source']}: a check failed on a consistent statement "
+                                       f"({statement['rule']}: text {statement['text']}, table {statement['table']})")
+
+    def statements_line(self) -> str:
+        return (f"text vs table: planted contradictions failed {self.planted_failed}/{self.planted} = "
+                f"{self.contradiction_recall:.1%} (uncertain {self.planted_uncertain}); consistent statements "
+                f"{self.consistent}: passed {self.consistent_passed}, uncertain {self.consistent_uncertain}, "
+                f"failed {self.false_fails}")

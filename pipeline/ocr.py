@@ -18,7 +18,7 @@ import numpy as np
 
 from .engines import load_model
 from .layout import binarize
-from .types import BBox, Page, PageLayout, Reading, TextLine, Word
+from .types import BBox, Page, PageLayout, ProseLine, Reading, TextLine, Word, map_bbox
 
 REC_HEIGHT = 48
 
@@ -310,9 +310,11 @@ def ink_lines(clean: np.ndarray, zone: BBox, cuts: np.ndarray, dpi: int,
     return out
 
 
-def row_crops(grey: np.ndarray, box: tuple[float, float, float, float], dpi: int) -> list[np.ndarray]:
-    """Crops of the text lines inside `box`, each the whole width of its ink (a title's line,
-    spaces and all), the ink box plus a small margin, as recognition wants them."""
+def row_crops(grey: np.ndarray, box: tuple[float, float, float, float],
+              dpi: int) -> list[tuple[tuple[int, int, int, int], np.ndarray]]:
+    """The text lines inside `box`, each the whole width of its ink (a title's or a paragraph's
+    line, spaces and all): its ink box on the page and its crop (the ink box plus a small
+    margin, as recognition wants it)."""
     inset = max(3, int(0.02 * dpi))
     x0, y0, x1, y1 = (int(round(v)) for v in box)
     x0, y0, x1, y1 = x0 + inset, y0 + inset, x1 - inset, y1 - inset
@@ -325,7 +327,8 @@ def row_crops(grey: np.ndarray, box: tuple[float, float, float, float], dpi: int
         if bottom - top < max(4, int(0.03 * dpi)):
             continue  # a stray mark, not a line of text
         cols = np.flatnonzero(ink[top:bottom].max(axis=0) > 0)
-        crops.append(paper_crop(region, (cols[0], top, cols[-1] + 1, bottom), max(4, int(0.03 * dpi))))
+        crops.append(((x0 + int(cols[0]), y0 + top, x0 + int(cols[-1]) + 1, y0 + bottom),
+                      paper_crop(region, (cols[0], top, cols[-1] + 1, bottom), max(4, int(0.03 * dpi)))))
     return crops
 
 
@@ -367,7 +370,7 @@ def _cut_between(cuts: np.ndarray, xa: float, xb: float, y: float) -> bool:
     return bool(row.any())
 
 
-def text_lines(words: list[Word]) -> list[str]:
+def word_lines(words: list[Word]) -> list[list[Word]]:
     """Words in reading order, as lines: a word joins a line when its centre lies within the
     line's vertical extent (so a small '.' stays in the line of its digits)."""
     lines: list[tuple[float, float, list[Word]]] = []
@@ -380,7 +383,35 @@ def text_lines(words: list[Word]) -> list[str]:
         else:
             lines.append((w.bbox[1], w.bbox[3], [w]))
     lines.sort(key=lambda line: line[0])
-    return ["".join(w.text for w in sorted(members, key=lambda w: w.bbox[0])) for _, _, members in lines]
+    return [sorted(members, key=lambda w: w.bbox[0]) for _, _, members in lines]
+
+
+def text_lines(words: list[Word]) -> list[str]:
+    return ["".join(w.text for w in line) for line in word_lines(words)]
+
+
+def prose_lines(words: list[Word], page: int) -> list[ProseLine]:
+    """The text layer's lines of running text (`words`: those outside the tables), exact."""
+    out = []
+    for line in word_lines(words):
+        text = "".join(w.text for w in line)
+        box = (min(w.bbox[0] for w in line), min(w.bbox[1] for w in line),
+               max(w.bbox[2] for w in line), max(w.bbox[3] for w in line))
+        out.append(ProseLine(text=text, char_probs=[1.0] * len(text), page=page, bbox=box))
+    return out
+
+
+def free_bands(zones: list[BBox], width: int, height: int, dpi: int) -> list[BBox]:
+    """The page's horizontal bands clear of every table zone, inside a scanner's dark edges:
+    where a scanned page's running text is."""
+    margin_x, margin_y = int(0.05 * width), int(0.02 * height)
+    spans = sorted((z[1], z[3]) for z in zones)
+    bands, top = [], margin_y
+    for z0, z1 in spans + [(height - margin_y, height)]:
+        if z0 - top > 0.1 * dpi:
+            bands.append((margin_x, top, width - margin_x, z0))
+        top = max(top, z1)
+    return bands
 
 
 def reading_order(lines: list[TextLine]) -> list[TextLine]:
@@ -401,9 +432,10 @@ def _inside(word: Word, box) -> bool:
 
 @dataclass
 class LineJob:
-    """One text line to recognise: its crop, and the line its reading goes to (None: a title line)."""
+    """One text line to recognise: its crop, and the line its reading goes to (a table's line,
+    a line of running text, or None: a title line)."""
     image: np.ndarray
-    line: TextLine | None
+    line: TextLine | ProseLine | None
 
 
 def add_reading(target: Reading, rec: Recognition | Reading):
@@ -431,18 +463,28 @@ class LineReader:
             for line in text_layer_lines([w for w in page.words or [] if id(w) not in seen], zone, cuts):
                 layout.lines.append(line)
             seen.update(id(w) for w in page.words or [] if _inside(w, zone))
+        page.prose = prose_lines([w for w in page.words or [] if id(w) not in seen], page.number)
         if page.number == 1:
             top = self._top(layout, page.image.shape[0])
             page.title_lines = text_lines([w for w in page.words or [] if w.bbox[3] <= top])[:self.title_lines]
 
-    def line_jobs(self, page: Page, layout: PageLayout, clean: np.ndarray, cuts: np.ndarray) -> list[LineJob]:
-        """`clean`: the page with its ruling lines erased."""
+    def line_jobs(self, page: Page, layout: PageLayout, clean: np.ndarray, cuts: np.ndarray,
+                  prose: bool = False) -> list[LineJob]:
+        """`clean`: the page with its ruling lines erased. `prose`: the running text outside the
+        tables too (into page.prose, read with the rest; its first lines are the title)."""
         jobs = []
         for zone in layout.zones:
             for line, crop in ink_lines(clean, zone, cuts, page.dpi, page.seal):
                 layout.lines.append(line)
                 jobs.append(LineJob(crop, line))
-        if page.number == 1:
+        if prose:
+            height, width = page.image.shape
+            for band in free_bands(layout.zones, width, height, page.dpi):
+                for box, crop in row_crops(page.image, band, page.dpi):
+                    line = ProseLine(page=page.number, bbox=map_bbox(layout.to_source, box))
+                    page.prose.append(line)
+                    jobs.append(LineJob(crop, line))
+        elif page.number == 1:
             # from the page itself: the line eraser takes a large title's long vertical strokes
             jobs += [LineJob(crop, None) for crop in self._title_crops(page, layout)]
         return jobs
@@ -460,7 +502,7 @@ class LineReader:
         margin = int(0.05 * image.shape[1])
         box = (margin, int(0.02 * image.shape[0]), image.shape[1] - margin, self._top(layout, image.shape[0]))
         # a line of a few characters is at least 3x as wide as high; a scanner's edge mark is not
-        lines = [c for c in row_crops(image, box, page.dpi) if c.shape[1] >= 3 * c.shape[0]][:self.title_lines]
+        lines = [c for _, c in row_crops(image, box, page.dpi) if c.shape[1] >= 3 * c.shape[0]][:self.title_lines]
         # The title is set larger than the text under it: reading only its lines saves a
         # third of a report's recognition work on page 1. Equal sizes keep every line.
         tallest = max((c.shape[0] for c in lines), default=0)

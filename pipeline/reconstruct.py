@@ -23,7 +23,7 @@ from rapidfuzz import fuzz
 from .ocr import add_reading
 from .reconcile import reconcile
 from .templates import TABLE_IDS, OneRowForm, RowSpec, TableSpec, Template
-from .types import Cell, CellResult, Table
+from .types import Cell, CellResult, Table, map_bbox
 
 MIN_ROW_MATCH = 0.6
 INFERRED_ROW = 0.5  # label score of a row placed by order alone (its label unreadable)
@@ -476,13 +476,7 @@ def _result(placed: Placed | None, label_score: float, spec: TableSpec, column: 
 
 def _source_bbox(placed: Placed) -> list[float]:
     """The cell's box on the rasterised page (undoing the page's normalisation)."""
-    x0, y0, x1, y1 = placed.cell.bbox
-    m = placed.table.to_source
-    if m is None:
-        return [round(v, 1) for v in (x0, y0, x1, y1)]
-    corners = m @ np.array([[x0, x1, x0, x1], [y0, y0, y1, y1], [1.0, 1.0, 1.0, 1.0]])
-    xs, ys = corners[0] / corners[2], corners[1] / corners[2]
-    return [round(float(xs.min()), 1), round(float(ys.min()), 1), round(float(xs.max()), 1), round(float(ys.max()), 1)]
+    return [round(v, 1) for v in map_bbox(placed.table.to_source, placed.cell.bbox)]
 
 
 def _values_by_order(row: RowView, k: int) -> tuple[list[Placed | None], bool]:
@@ -746,22 +740,3 @@ def reconstruct(readings: list[list[Table]], templates: list[Template]) -> Recon
             warnings += [note for note in match.notes if note not in warnings]
     ordered = [{cid: cells[cid] for cid in template.cell_ids()} for cells in per_reading]
     return Reconstruction(template, reconcile(ordered), warnings)
-
-
-# "<agency><year>年(度)政府信息公开工作年度报告", tolerant of a scan's slips ("政府言息公开")
-_TITLE = re.compile(r"^(.{1,40}?)((?:19|20)\d{2})年度?.{0,8}?(?:信息公开|公开工作|年度报告|工作报告)")
-
-
-def parse_title(lines: list[str]) -> tuple[str | None, int | None]:
-    """Agency and year from the title ('独乐乡2021年政府信息公开工作年度报告'). The title may be
-    broken over lines (the agency alone on the first) and a web page puts other text before it,
-    so runs of one, then two, then three consecutive lines are tried, earliest first."""
-    lines = [normalise(line) for line in lines if normalise(line)]
-    for width in (1, 2, 3):
-        for start in range(len(lines)):
-            m = _TITLE.search("".join(lines[start:start + width]))
-            if m:
-                agency = m.group(1).strip("()（）:：,，。 ")
-                if agency:
-                    return agency, int(m.group(2))
-    return None, None

@@ -17,6 +17,7 @@ from .export import write_atomic
 from .ingest import iter_pages, sniff
 from .templates import cell_labels
 from .types import flag_reason
+from .years import describe_carry_over
 
 OVERLAY_SCALE = 0.5
 ITEM_SCALE = 0.6  # the static page's item images: digits at 200 dpi stay legible
@@ -172,6 +173,9 @@ def write_review_html(out_dir: Path, reports: list[tuple[str, dict]]) -> Path:
                      f"{e(str(data['report'].get('year') or ''))} · format {e(str(data['template']))}</small></h2>")
         for warning in data.get("warnings", []):
             parts.append(f"<p>⚠ {e(warning)}</p>")
+        for check in data.get("cross_checks", []):
+            if check["kind"] == "year_over_year" and check["status"] != "pass":
+                parts.append(f"<p>⚠ {e(describe_carry_over(check))}</p>")
         for ids in review_items(data):
             image = folder / f"{item_name(ids)}.jpg"
             row = cell_labels(data["template"], ids[0])[0]

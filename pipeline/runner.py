@@ -1,6 +1,7 @@
-"""The pipeline: ingest → layout → structure → ocr → reconstruct → checks → confidence, for one
-file (a failure is an Outcome with its stage and page, never an exception); and which files a
-list of inputs names. The batch around it is pipeline/batch.py."""
+"""The pipeline: ingest → layout → structure → ocr → reconstruct → checks → confidence →
+cross-checks (the text against the tables), for one file (a failure is an Outcome with its
+stage and page, never an exception); and which files a list of inputs names. The batch around
+it is pipeline/batch.py."""
 from __future__ import annotations
 
 import hashlib
@@ -13,17 +14,20 @@ from typing import Iterable
 from .checks import ArithmeticChecks
 from .config import RunOptions
 from .confidence import ConfidenceScorer
+from .cross_checks import describe_failure, text_vs_table
 from .engines import resolve
 from .ingest import INPUT_SUFFIXES, iter_pages, sniff
 from .layout import (LayoutOptions, PageNormaliser, erase_lines, find_tables, horizontal_rules, ruling_lines,
                      table_zones)
 from .ocr import LineJob, LineReader, OrientationClassifier, PPOCRRecognizer, add_reading
+from .prose import document_lines, parse_title, split_sections
 from .readers import read_structured
-from .reconstruct import parse_title, reconstruct
+from .reconstruct import reconstruct
 from .structure.ruled import RuledReading, build_grid, cell_edges, mark_sealed
 from .structure.text import TextReading
 from .templates import load_templates
-from .types import InputError, PageLayout, Report, Table
+from .types import InputError, PageLayout, ProseLine, Report, Table
+from .years import agency_name
 
 
 @dataclass
@@ -60,6 +64,7 @@ class Document:
     layouts: list[PageLayout] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)  # read from a Word, HTML or text document
     title_lines: list[str] = field(default_factory=list)
+    prose: list[ProseLine] = field(default_factory=list)  # the running text, in order
     lines: list[LineJob] = field(default_factory=list)
     timings: Timings = field(default_factory=Timings)
     seconds: float = 0.0
@@ -127,6 +132,7 @@ class Pipeline:
                 structured = read_structured(path, kind)
                 document.timings.add("read", t)
                 document.tables, document.title_lines = structured.tables, structured.title_lines
+                document.prose = document_lines(structured.prose)
         except Exception as e:
             raise StageError(document, e) from e
         finally:
@@ -180,7 +186,8 @@ class Pipeline:
             readings = [document.tables] if document.tables else \
                 [[table for layout in document.layouts for table in reading.read(layout)] for reading in self.readings]
             recon = reconstruct(readings, self.templates)
-            agency, year = parse_title(document.title_lines)
+            sections = split_sections(document.prose)
+            agency, year = parse_title(document.title_lines or [line.text for line in document.prose[:6]])
             t = timings.add("reconstruct", t)
             if recon.template is None:
                 raise InputError("no report statistics table found (is this an annual report?)")
@@ -189,14 +196,19 @@ class Pipeline:
             t = timings.add("checks", t)
             document.stage = "confidence"
             self.score(recon.cells)
-            timings.add("confidence", t)
+            t = timings.add("confidence", t)
+            document.stage = "cross_checks"
+            cross_checks = text_vs_table(sections, recon.template.id, recon.cells)
+            timings.add("cross_checks", t)
         except Exception as e:
             document.seconds += time.perf_counter() - start
             return StageError(document, e).outcome()
         document.seconds += time.perf_counter() - start
-        warnings = recon.warnings + [f"the document's numbers do not add up: {name}" for name in inconsistencies]
+        warnings = recon.warnings + [f"the document's numbers do not add up: {name}" for name in inconsistencies] + \
+            [describe_failure(check) for check in cross_checks if check["status"] == "fail"]
         report = Report(source=document.path.name, template=recon.template.id, pages=document.pages, agency=agency,
-                        year=year, cells=recon.cells, warnings=warnings, inconsistencies=inconsistencies)
+                        year=year, cells=recon.cells, warnings=warnings, inconsistencies=inconsistencies,
+                        sections=sections, cross_checks=cross_checks, agency_key=agency_name(agency) or None)
         return Outcome(document.path, report, None, timings, document.pages, document.seconds)
 
     def _prepare_pages(self, document: Document):
@@ -228,8 +240,10 @@ class Pipeline:
             if layout.exact:
                 self.line_reader.read_text_layer(page, layout, cuts)
             else:
-                document.lines += self.line_reader.line_jobs(page, layout, erase_lines(page.image, lines), cuts)
+                document.lines += self.line_reader.line_jobs(page, layout, erase_lines(page.image, lines), cuts,
+                                                             prose=self.options.text)
             document.title_lines.extend(page.title_lines)
+            document.prose.extend(page.prose)
             t = timings.add("ocr", t)
             document.layouts.append(layout)
             page.image = page.seal = None

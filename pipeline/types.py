@@ -8,6 +8,17 @@ import numpy as np
 BBox = tuple[float, float, float, float]  # x0, y0, x1, y1 in pixels of the rasterised page
 
 
+def map_bbox(m: np.ndarray | None, box: BBox) -> tuple[float, float, float, float]:
+    """A box through a page's homography `m` (normalised image → rasterised page), as the box
+    around its corners."""
+    if m is None:
+        return tuple(float(v) for v in box)
+    x0, y0, x1, y1 = box
+    corners = m @ np.array([[x0, x1, x0, x1], [y0, y0, y1, y1], [1.0, 1.0, 1.0, 1.0]])
+    xs, ys = corners[0] / corners[2], corners[1] / corners[2]
+    return float(xs.min()), float(ys.min()), float(xs.max()), float(ys.max())
+
+
 @dataclass
 class Word:
     """A run of text from a PDF's text layer, in page pixels."""
@@ -40,6 +51,41 @@ class TextLine(Reading):
 
 
 @dataclass
+class ProseLine(Reading):
+    """A line of the report's running text, outside its tables: exact from a text layer or a
+    document (every probability 1), or recognised on a scan (`--text`). Its page and bbox (in
+    pixels of the rasterised page) are None for documents without pages."""
+    page: int | None = None
+    bbox: BBox | None = None
+
+    @property
+    def confidence(self) -> float:
+        return min(self.char_probs, default=1.0)
+
+
+@dataclass
+class Section:
+    """One of the report's numbered sections (一、总体情况 … 六、其他需要报告的事项); number 0 is
+    what comes before the first (the title and the preamble)."""
+    number: int
+    heading: str | None
+    lines: list[ProseLine] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(line.text for line in self.lines)
+
+    def to_json(self) -> dict:
+        pages = sorted({line.page for line in self.lines if line.page is not None})
+        out = {"number": self.number, "heading": self.heading, "text": self.text, "pages": pages}
+        if pages:  # where each line is on its page, and how sure its reading is
+            out["lines"] = [{"text": line.text, "page": line.page,
+                             "bbox": [round(v, 1) for v in line.bbox] if line.bbox else None,
+                             "confidence": round(line.confidence, 4)} for line in self.lines]
+        return out
+
+
+@dataclass
 class Page:
     number: int  # 1-based
     image: np.ndarray | None  # grey uint8; dropped once the page is read, to bound memory
@@ -50,6 +96,7 @@ class Page:
     # flattening, turning and deskewing), for bboxes
     to_source: np.ndarray = field(default_factory=lambda: np.eye(3))
     title_lines: list[str] = field(default_factory=list)  # text lines above the tables (page 1 only)
+    prose: list[ProseLine] = field(default_factory=list)  # the running text outside the tables
 
 
 @dataclass
@@ -174,12 +221,18 @@ class Report:
     # checks that fail although every cell in them was read with confidence: the document
     # itself prints inconsistent numbers (not a misreading)
     inconsistencies: list[str] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+    agency_key: str | None = None  # one agency's reports share it across years (years.py)
+    # the report's text checked against its tables (cross_checks.py); the batch adds the checks
+    # against the agency's other years (years.py)
+    cross_checks: list[dict] = field(default_factory=list)
 
     def to_json(self) -> dict:
         return {"source": self.source, "template": self.template, "pages": self.pages,
-                "report": {"agency": self.agency, "year": self.year},
+                "report": {"agency": self.agency, "year": self.year, "agency_key": self.agency_key},
                 "cells": {cid: c.to_json() for cid, c in self.cells.items()},
-                "warnings": self.warnings, "inconsistencies": self.inconsistencies}
+                "warnings": self.warnings, "inconsistencies": self.inconsistencies,
+                "sections": [s.to_json() for s in self.sections], "cross_checks": self.cross_checks}
 
 
 class InputError(Exception):

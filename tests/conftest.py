@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import random
+import shutil
 
 import jsonschema
 import pytest
@@ -24,6 +25,11 @@ def assert_valid_output(data: dict):
     assert list(data["cells"]) == cell_ids(data["template"])
 
 
+def title(data: dict) -> tuple:
+    """A report's (or its truth's) agency and year."""
+    return data["report"]["agency"], data["report"]["year"]
+
+
 @pytest.fixture(scope="session")
 def pipeline():
     from pipeline.runner import Pipeline
@@ -41,3 +47,21 @@ def generated(tmp_path_factory):
         scan = generate_report(root / f"scan_{template}.pdf", template, seed=7100 + i)
         reports[("scan", template)] = to_scan(scan, random.Random(7100 + i))
     return reports
+
+
+@pytest.fixture
+def browser():
+    """A real headless Chromium (Debian's chromium and chromium-driver)."""
+    if not (shutil.which("chromium") and shutil.which("chromedriver")):
+        pytest.skip("Debian chromium and chromium-driver are installed by `make test`")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = shutil.which("chromium")
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
+    yield driver
+    driver.quit()

@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.reconstruct import (Placed, RowView, align_rows, find_headers, group_fragments, is_label,
-                                  match_group_table, match_rows_table, parse_title, parse_value)
+                                  match_group_table, match_rows_table, parse_value)
 from pipeline.templates import load_templates
 from pipeline.types import Cell, Table
 
@@ -28,18 +28,6 @@ from pipeline.types import Cell, Table
 def test_parse_value(text, kwargs, value, ok):
     parsed = parse_value(text, **kwargs)
     assert parsed.value == value and parsed.ok is ok
-
-
-@pytest.mark.parametrize("lines,agency,year", [
-    (["独乐乡2021年政府信息公开工作年度报告"], "独乐乡", 2021),
-    (["樟树市昌傅镇2021年政府信息公开", "年度报告"], "樟树市昌傅镇", 2021),
-    (["彭阳县交岔乡人民政府 2021 年政府信息公开工作年度报告"], "彭阳县交岔乡人民政府", 2021),
-    (["深州市人民政府办公室", "2021年政府信息公开工作年度报告", "(2022年1月12日)"], "深州市人民政府办公室", 2021),
-    (["金寨县花石乡2020年政府信息公开工作", "年度报告"], "金寨县花石乡", 2020),
-    (["一、总体情况"], None, None),
-])
-def test_parse_title_from_the_seed_reports(lines, agency, year):
-    assert parse_title(lines) == (agency, year)
 
 
 def _row(*texts):

@@ -32,7 +32,8 @@ def _t2(template: Template, rng: random.Random) -> dict[str, float | int]:
     return out
 
 
-def _t3(template: Template, rng: random.Random) -> dict[str, int | None]:
+def _t3(template: Template, rng: random.Random, carried: dict[str, int] | None = None) -> dict[str, int | None]:
+    """`carried`: per applicant column, what the year before carried out (a series of years)."""
     rows = [r.id for r in template.tables["t3"].rows]
     result_rows = [r for r in rows if r not in ("new", "carried_in", "total", "carried_out")]
     busy = rng.choice([0.0, 0.3, 0.7, 1.0])
@@ -40,7 +41,7 @@ def _t3(template: Template, rng: random.Random) -> dict[str, int | None]:
     for col in APPLICANTS:
         high = 400 if col == "natural_person" else 25
         new = _small(rng, busy, high)
-        carried_in = _small(rng, busy / 3, max(1, high // 10))
+        carried_in = _small(rng, busy / 3, max(1, high // 10)) if carried is None else carried[col]
         carried_out = rng.randint(0, (new + carried_in) // 4) if new + carried_in else 0
         done = new + carried_in - carried_out
         weights = [rng.random() ** 3 for _ in result_rows]
@@ -74,8 +75,9 @@ def _t4(template: Template, rng: random.Random) -> dict[str, int]:
     return out
 
 
-def draw_values(template: Template, rng: random.Random) -> dict[str, float | int | None]:
-    values = {**_t2(template, rng), **_t3(template, rng), **_t4(template, rng)}
+def draw_values(template: Template, rng: random.Random,
+                carried_in: dict[str, int] | None = None) -> dict[str, float | int | None]:
+    values = {**_t2(template, rng), **_t3(template, rng, carried_in), **_t4(template, rng)}
     return {cid: values[cid] for cid in template.cell_ids()}  # in print order; a missing id is a bug
 
 

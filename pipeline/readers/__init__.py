@@ -13,6 +13,7 @@ from ..types import Table
 class StructuredDocument:
     tables: list[Table]
     title_lines: list[str] = field(default_factory=list)  # the first lines of text, where the title is
+    prose: list[str] = field(default_factory=list)  # every paragraph outside the tables, in order
 
 
 def read_structured(path: Path, kind: str) -> StructuredDocument:

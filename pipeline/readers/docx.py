@@ -50,14 +50,16 @@ def read_docx(path: Path) -> StructuredDocument:
         raise InputError(f"malformed .docx ({type(e).__name__}: {e})") from e
     except Exception as e:  # python-docx raises a variety of errors on broken parts
         raise InputError(f"malformed .docx ({type(e).__name__}: {e})") from e
-    tables, title_lines = [], []
+    tables, title_lines, prose = [], [], []
     for child in document.element.body.iterchildren():
         if child.tag == f"{W}tbl":
             table = grid_table(_table_cells(child))
             if table is not None:
                 tables.append(table)
-        elif child.tag == f"{W}p" and not tables and len(title_lines) < 6:
+        elif child.tag == f"{W}p":
             text = _text(child).strip()
             if text:
-                title_lines.append(text)
-    return StructuredDocument(tables, title_lines)
+                prose.append(text)
+                if not tables and len(title_lines) < 6:
+                    title_lines.append(text)
+    return StructuredDocument(tables, title_lines, prose)

@@ -1,4 +1,5 @@
-"""HTML pages: the <table> elements with their rowspan/colspan, and the text before them."""
+"""HTML pages: the <table> elements with their rowspan/colspan, the text outside them, and the
+page's <title>."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -35,18 +36,51 @@ def read_html(path: Path) -> StructuredDocument:
         table = grid_table(place_rows(rows))
         if table is not None:
             tables.append(table)
-    return StructuredDocument(tables, _lines_before(root, leaves[0] if leaves else None))
+    prose = _text_outside(root, set(leaves))
+    before = _text_outside(root, set(leaves), stop=leaves[0] if leaves else None)
+    title = root.find(".//title")
+    heading = [" ".join(title.text_content().split())] if title is not None and title.text_content().strip() else []
+    return StructuredDocument(tables, before[:60] + heading, prose)
 
 
-def _lines_before(root, stop) -> list[str]:
-    """Text lines of the page before `stop` (its first data table): the title is among them."""
-    lines: list[str] = []
-    for element in root.iter():
-        if element is stop or len(lines) >= 60:
-            break
-        if element.tag in ("script", "style") or not isinstance(element.tag, str):
-            continue
-        for chunk in (element.text, element.tail):
-            if chunk and chunk.strip():
-                lines.append(chunk.strip())
+_BLOCKS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "br", "tr", "section", "article", "table"}
+
+
+class _Stop(Exception):
+    """The walk reached its stop element."""
+
+
+def _text_outside(root, tables: set, stop=None) -> list[str]:
+    """The page's text outside its data tables (and outside <head>), a line per block element
+    (<p>, <div>, <br> …): inline elements (<span>, <strong>) stay in their line. `stop`: up
+    to that element only (the first table: the title is before it)."""
+    lines, current = [], []
+
+    def flush():
+        text = " ".join("".join(current).split())
+        if text:
+            lines.append(text)
+        current.clear()
+
+    def walk(element):
+        if element is stop:
+            raise _Stop
+        if not isinstance(element.tag, str) or element.tag in ("script", "style", "head", "title"):
+            return
+        block = element.tag in _BLOCKS
+        if block:
+            flush()
+        if element not in tables:
+            current.append(element.text or "")
+            for child in element:
+                walk(child)
+                current.append(child.tail or "")
+        if block:
+            flush()
+
+    try:
+        walk(root)
+    except _Stop:
+        pass
+    flush()
     return lines

@@ -55,7 +55,7 @@ def read_text(path: Path) -> StructuredDocument:
     text = decode_text(path.read_bytes())
     if text is None:
         raise InputError("not a text file (binary content)")
-    tables, title_lines = [], []
+    tables, title_lines, prose = [], [], []
     builder: _TableBuilder | None = None
     previous = "blank"  # what the previous line was: blank, cell, row or prose
 
@@ -90,8 +90,9 @@ def read_text(path: Path) -> StructuredDocument:
             builder.cells[-1] += line.strip()  # a wrapped label
         else:
             close()
+            prose.append(line.strip())
             if not tables and len(title_lines) < 6:
                 title_lines.append(line.strip())
             previous = "prose"
     close()
-    return StructuredDocument(tables, title_lines)
+    return StructuredDocument(tables, title_lines, prose)
