@@ -52,6 +52,19 @@ def test_text_lines_split_wrapped_labels_and_stop_at_cell_edges():
     assert split_lines(np.zeros((10, 10), np.uint8), 2) == []
 
 
+def test_lines_set_so_close_that_they_touch_are_cut_apart(recognizer):
+    """Single-spaced prose on a scan: one line's lowest strokes meet the next one's highest, so
+    no blank row lies between them; each line is still its own crop, read in order."""
+    texts = ["一年来共收到政府信息公开申请26件", "全年主动公开政府信息1496条"]
+    img = _text_image("\n".join(texts), lines=2).copy()
+    rows = np.flatnonzero((img < 128).any(axis=1))
+    gap = [r for r in range(rows[0], rows[-1]) if not (img[r] < 128).any()]
+    img[gap, 60:64] = 20  # a stroke bridging the blank rows between the lines
+    crops = row_crops(img, (0, 0, img.shape[1], img.shape[0]), dpi=200)
+    assert len(crops) == 2 and crops[0][0][3] <= crops[1][0][1]
+    assert [r.text.replace(" ", "") for r in recognizer.recognize([c for _, c in crops])] == texts
+
+
 def test_a_title_line_is_read_whole_across_its_spaces():
     img = _text_image("彭阳县交岔乡人民政府  2021  年")
     assert len(row_crops(img, (0, 0, img.shape[1], img.shape[0]), dpi=200)) == 1
