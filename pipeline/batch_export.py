@@ -12,7 +12,8 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from . import export
-from .database import CELLS, CORRECTIONS, METADATA, REPORTS, cell_rows, default_db_url
+from .database import (CELLS, CORRECTIONS, CROSS_CHECKS, METADATA, REPORTS, cell_rows, cross_check_rows,
+                       default_db_url)
 from .review_report import write_review_html
 from .templates import cell_labels, load_templates
 from .years import link_years
@@ -110,11 +111,12 @@ def write_reports_parquet(out_dir: Path, reports: list[tuple[str, dict]]) -> Pat
 
 
 def write_database(out_dir: Path, reports: list[tuple[str, dict]], db_url: str | None = None):
-    """Reports and cells into the batch's database (the review workflow's), replaced whole
-    (the tables too: they are derived from the report JSONs, whichever version wrote them)."""
+    """Reports, cells and cross-checks into the batch's database (the review workflow's),
+    replaced whole (the tables too: they are derived from the report JSONs, whichever version
+    wrote them)."""
     engine = sa.create_engine(db_url or default_db_url(out_dir))
-    METADATA.drop_all(engine, tables=[CELLS, REPORTS], checkfirst=True)
-    METADATA.create_all(engine, tables=[REPORTS, CELLS, CORRECTIONS])
+    METADATA.drop_all(engine, tables=[CELLS, CROSS_CHECKS, REPORTS], checkfirst=True)
+    METADATA.create_all(engine, tables=[REPORTS, CELLS, CROSS_CHECKS, CORRECTIONS])
     with engine.begin() as conn:
         for stem, data in reports:
             conn.execute(REPORTS.insert().values(
@@ -122,6 +124,9 @@ def write_database(out_dir: Path, reports: list[tuple[str, dict]], db_url: str |
                 agency_key=data["report"].get("agency_key"), year=data["report"]["year"], pages=data["pages"],
                 sha256=data.get("sha256")))
             conn.execute(CELLS.insert(), cell_rows(stem, data))
+            checks = cross_check_rows(stem, data)
+            if checks:
+                conn.execute(CROSS_CHECKS.insert(), checks)
     engine.dispose()
 
 

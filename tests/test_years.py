@@ -90,6 +90,11 @@ def test_planted_carry_over_mismatches_are_named_and_consistent_pairs_pass(tmp_p
     with engine.connect() as conn:
         db_keys = dict(conn.execute(sa.text("select source, agency_key from reports")).all())
     assert db_keys == keys
+    with engine.connect() as conn:  # the checks too, each year-over-year one naming the other report
+        failed = conn.execute(sa.text("select stem, other_report from cross_checks "
+                                      "where kind = 'year_over_year' and status = 'fail'")).all()
+    assert sorted(failed) == sorted((r.pdf.stem, other.pdf.name) for (e, l), m in zip(pairs, planted) if m
+                                    for r, other in ((e, l), (l, e)))
 
 
 def test_the_published_pair_carries_over(tmp_path, capsys):

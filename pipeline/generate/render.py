@@ -379,10 +379,14 @@ CITIES = ["淮安市", "衡水市", "宜春市", "六安市", "固原市", "保�
 LOCAL_AGENCIES = ["{p}镇人民政府", "{p}乡人民政府", "{p}街道办事处", "{c}县人民政府", "{c}县教育局", "{c}县交通运输局"]
 
 
-def _agency_names(rng: random.Random) -> tuple[str, str]:
+def _agency_names(rng: random.Random, taken: set[str]) -> tuple[str, str]:
     """One agency's name as its reports print it: alone ('洪泽区人民政府'), and under the places
-    above it ('淮安市洪泽区人民政府'), as the same office's titles differ from year to year."""
-    local = rng.choice(LOCAL_AGENCIES).format(p=rng.choice(PLACES), c=rng.choice(COUNTIES))
+    above it ('淮安市洪泽区人民政府'), as the same office's titles differ from year to year. Its
+    name alone is not one of `taken` (two towns of one name in a batch are two agencies, which
+    the name rule rightly refuses to tell apart)."""
+    local = next(name for name in (rng.choice(LOCAL_AGENCIES).format(p=rng.choice(PLACES), c=rng.choice(COUNTIES))
+                                   for _ in range(1000)) if name not in taken)
+    taken.add(local)
     above = rng.choice(CITIES)
     if local[:2] in PLACES:  # a township: its county too, or only its county
         above = rng.choice([above, ""]) + f"{rng.choice(COUNTIES)}县"
@@ -402,11 +406,11 @@ def generate_series(out_dir: Path, n: int, seed: int, kind: str = "digital", rou
     out_dir.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
     prefix = kind if route == "draw" else f"{route}-{kind}"
-    jobs, plans = [], []
+    jobs, plans, taken = [], [], set()
     for i in range(n):
         year = rng.randint(2020, 2025)
         formats = ["2019" if y <= 2020 else "2021" for y in (year - 1, year)]
-        names = list(_agency_names(rng))
+        names = list(_agency_names(rng, taken))
         rng.shuffle(names)
         before = draw_values(load_templates()[formats[0]], rng)
         carried = {col: before[f"t3/carried_out/{col}"] for col in APPLICANTS}
