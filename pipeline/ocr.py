@@ -99,13 +99,18 @@ class PPOCRRecognizer(TextRecognizer):
         return max(REC_HEIGHT, -(-scaled_width(crop, REC_HEIGHT) // self.width_step) * self.width_step)
 
     def _batches(self, crops: list[np.ndarray]) -> list[list[int]]:
-        """Crops of one padded width together, up to `batch_size` (the model's cost grows with
-        the width, and a batch is as wide as its widest)."""
+        """Crops of one padded width together, up to `batch_size` crops and no more than
+        `batch_size` × 256 px wide in all (the model's working memory grows with the width: 16
+        lines of prose at once, 2,000 px each, took a worker to 1.2 GB). Batches do not change
+        readings: a crop's padded width is its own."""
         by_width: dict[int, list[int]] = {}
         for i, crop in enumerate(crops):
             by_width.setdefault(self._padded_width(crop), []).append(i)
-        return [same[k:k + self.batch_size] for _, same in sorted(by_width.items())
-                for k in range(0, len(same), self.batch_size)]
+        batches = []
+        for width, same in sorted(by_width.items()):
+            size = max(1, min(self.batch_size, self.batch_size * 256 // width))
+            batches += [same[k:k + size] for k in range(0, len(same), size)]
+        return batches
 
     def recognize(self, crops: list[np.ndarray]) -> list[Recognition]:
         results: list[Recognition | None] = [None] * len(crops)
