@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .prose import compact, text_config
-from .types import CellResult, ProseLine, Section
+from .types import CellResult, ProseLine, Section, union_bbox
 
 NUM = r"(?P<n>[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?|[零〇一二两三四五六七八九十百千]+)"
 _DIGITS = {ch: i for i, ch in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
@@ -133,8 +133,7 @@ def _statement(rule: StatementRule, m: re.Match, text: _Text, section: int) -> S
     first = owners[0]
     lines = list({id(line): line for line in owners}.values())
     boxes = [line.bbox for line in lines if line.bbox and line.page == first.page]
-    bbox = [round(min(b[0] for b in boxes), 1), round(min(b[1] for b in boxes), 1),
-            round(max(b[2] for b in boxes), 1), round(max(b[3] for b in boxes), 1)] if boxes else None
+    bbox = [round(v, 1) for v in union_bbox(boxes)] if boxes else None
     return Statement(rule, value, text.sentence(m.start(), m.end()), section, first.page, bbox,
                      min(text.probs[m.start():m.end()]), decimals)
 

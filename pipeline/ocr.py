@@ -18,7 +18,7 @@ import numpy as np
 
 from .engines import load_model
 from .layout import binarize
-from .types import BBox, Page, PageLayout, ProseLine, Reading, TextLine, Word, map_bbox
+from .types import BBox, Page, PageLayout, ProseLine, Reading, TextLine, Word, map_bbox, union_bbox
 
 REC_HEIGHT = 48
 
@@ -384,8 +384,7 @@ def text_layer_lines(words: list[Word], zone: BBox, cuts: np.ndarray) -> list[Te
     out = []
     for members in lines:
         text = "".join(w.text for w in members)
-        box = (min(w.bbox[0] for w in members), min(w.bbox[1] for w in members),
-               max(w.bbox[2] for w in members), max(w.bbox[3] for w in members))
+        box = union_bbox([w.bbox for w in members])
         out.append(TextLine(bbox=box, text=text, char_probs=[1.0] * len(text), numeric_text=text,
                             numeric_probs=[1.0] * len(text), numeric_options=[[(ch, 1.0)] for ch in text]))
     out.sort(key=lambda line: (line.bbox[1], line.bbox[0]))
@@ -423,9 +422,8 @@ def prose_lines(words: list[Word], page: int) -> list[ProseLine]:
     out = []
     for line in word_lines(words):
         text = "".join(w.text for w in line)
-        box = (min(w.bbox[0] for w in line), min(w.bbox[1] for w in line),
-               max(w.bbox[2] for w in line), max(w.bbox[3] for w in line))
-        out.append(ProseLine(text=text, char_probs=[1.0] * len(text), page=page, bbox=box))
+        out.append(ProseLine(text=text, char_probs=[1.0] * len(text), page=page,
+                             bbox=union_bbox([w.bbox for w in line])))
     return out
 
 

@@ -19,6 +19,11 @@ def map_bbox(m: np.ndarray | None, box: BBox) -> tuple[float, float, float, floa
     return float(xs.min()), float(ys.min()), float(xs.max()), float(ys.max())
 
 
+def union_bbox(boxes: list[BBox]) -> BBox:
+    """The box around all of `boxes`."""
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+
+
 @dataclass
 class Word:
     """A run of text from a PDF's text layer, in page pixels."""

@@ -36,25 +36,22 @@ def read_html(path: Path) -> StructuredDocument:
         table = grid_table(place_rows(rows))
         if table is not None:
             tables.append(table)
-    prose = _text_outside(root, set(leaves))
-    before = _text_outside(root, set(leaves), stop=leaves[0] if leaves else None)
+    prose, before_tables = _text_outside(root, leaves)
     title = root.find(".//title")
     heading = [" ".join(title.text_content().split())] if title is not None and title.text_content().strip() else []
-    return StructuredDocument(tables, before[:60] + heading, prose)
+    return StructuredDocument(tables, prose[:min(before_tables, 60)] + heading, prose)
 
 
 _BLOCKS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "br", "tr", "section", "article", "table"}
 
 
-class _Stop(Exception):
-    """The walk reached its stop element."""
-
-
-def _text_outside(root, tables: set, stop=None) -> list[str]:
+def _text_outside(root, tables: list) -> tuple[list[str], int]:
     """The page's text outside its data tables (and outside <head>), a line per block element
-    (<p>, <div>, <br> …): inline elements (<span>, <strong>) stay in their line. `stop`: up
-    to that element only (the first table: the title is before it)."""
+    (<p>, <div>, <br> …): inline elements (<span>, <strong>) stay in their line; and how many
+    lines come before the first table (the title is among them)."""
     lines, current = [], []
+    skip = set(tables)
+    before = [None]
 
     def flush():
         text = " ".join("".join(current).split())
@@ -63,14 +60,15 @@ def _text_outside(root, tables: set, stop=None) -> list[str]:
         current.clear()
 
     def walk(element):
-        if element is stop:
-            raise _Stop
+        if tables and element is tables[0] and before[0] is None:
+            flush()
+            before[0] = len(lines)
         if not isinstance(element.tag, str) or element.tag in ("script", "style", "head", "title"):
             return
         block = element.tag in _BLOCKS
         if block:
             flush()
-        if element not in tables:
+        if element not in skip:
             current.append(element.text or "")
             for child in element:
                 walk(child)
@@ -78,9 +76,6 @@ def _text_outside(root, tables: set, stop=None) -> list[str]:
         if block:
             flush()
 
-    try:
-        walk(root)
-    except _Stop:
-        pass
+    walk(root)
     flush()
-    return lines
+    return lines, len(lines) if before[0] is None else before[0]
