@@ -15,10 +15,10 @@ from pathlib import Path
 import numpy as np
 
 from pipeline.config import RunOptions
-from pipeline.evaluate import same_value
 from pipeline.generate import generate_batch
 from pipeline.generate.scan import ScanOptions
 from pipeline.runner import Pipeline
+from pipeline.types import same_value
 
 OUT = Path(__file__).resolve().parent.parent / "models" / "calibration.json"
 

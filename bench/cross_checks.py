@@ -11,10 +11,10 @@ from pathlib import Path
 from pipeline.config import RunOptions
 from pipeline.evaluate import Score
 from pipeline.generate import generate_batch
-from pipeline.generate.render import generate_series
+from pipeline.generate.reports import generate_series
 from pipeline.generate.scan import ScanOptions
 from pipeline.runner import Pipeline
-from pipeline.years import link_years
+from pipeline.verify.years import link_years
 
 
 def cross_checks_bench(n: int, seed: int, work: Path, routes=("draw", "word")):

@@ -24,13 +24,13 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from pipeline.ocr import PPOCRRecognizer  # noqa: E402
-from pipeline.runner import Pipeline  # noqa: E402
+from pipeline.read.ocr import PPOCRRecognizer
+from pipeline.runner import Pipeline
 
 
 def kit(folder: Path, n: int, seed: int):
     """Scanned reports of both formats by both routes, and the default CPU run's reports on them."""
-    from pipeline.generate import generate_batch  # reportlab, fonts, LibreOffice: here, not there
+    from pipeline.generate import generate_batch
 
     scans = folder / "scans"
     for route in ("draw", "word"):

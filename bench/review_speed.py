@@ -12,11 +12,11 @@ import sys
 import time
 from pathlib import Path
 
-from pipeline import export
-from pipeline.batch_export import write_batch_exports, write_database
+from pipeline.batch import output
+from pipeline.batch.exports import write_batch_exports, write_database
 from pipeline.cli import main as cli
 from pipeline.generate import generate_batch
-from pipeline.review import ReviewStore
+from pipeline.review.store import ReviewStore
 
 
 def review_speed(n: int, seed: int, folder: Path, corrections: int = 40):
@@ -29,7 +29,7 @@ def review_speed(n: int, seed: int, folder: Path, corrections: int = 40):
     for i in range(n):
         data = dict(originals[i % 2], source=f"report_{i:05d}.pdf", sha256=f"{i:064x}")
         (out / f"report_{i:05d}.json").write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
-    write_database(out, export.load_reports(out))
+    write_database(out, output.load_reports(out))
     store = ReviewStore(out)
     t = time.perf_counter()
     queue = store.queue()

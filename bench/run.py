@@ -21,16 +21,17 @@ from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
-
-from pipeline.config import RunOptions
-from pipeline.evaluate import Score, same_value
-from pipeline.generate import generate_batch
-from pipeline.generate.scan import DEGRADATIONS, ScanOptions
-from pipeline.runner import Pipeline
 from cross_checks import cross_checks_bench  # bench/, beside this script
 from memory import long_pdf_memory
 from review_speed import review_speed
 from throughput import throughput
+
+from pipeline.config import RunOptions
+from pipeline.evaluate import Score
+from pipeline.generate import generate_batch
+from pipeline.generate.scan import DEGRADATIONS, ScanOptions
+from pipeline.runner import Pipeline
+from pipeline.types import same_value
 
 
 def generate(kind: str, n: int, seed: int, route: str, folder: Path):

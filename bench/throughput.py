@@ -16,7 +16,7 @@ import cv2
 
 from pipeline.config import RunOptions
 from pipeline.generate import generate_batch
-from pipeline.ingest import iter_pages
+from pipeline.read.ingest import iter_pages
 from pipeline.runner import Pipeline
 
 

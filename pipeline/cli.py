@@ -13,12 +13,14 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table as RichTable
 
-from . import export
-from .batch import JobResult, default_workers, plan, record_run, run_local, run_record
-from .batch_export import write_batch_exports
+from .batch import output
+from .batch.exports import write_batch_exports
+from .batch.gpu import run_feeding_one_recogniser
+from .batch.jobs import JobResult, plan
+from .batch.local import default_workers, run_local
+from .batch.record import record_run, run_record
 from .config import RunOptions
-from .engines import resolve
-from .gpu_batch import run_feeding_one_recogniser
+from .read.engines import resolve
 from .runner import Pipeline, expand_inputs
 
 
@@ -72,7 +74,7 @@ def cmd_run(args) -> int:
     workers = args.workers or default_workers()
     with progress:
         if args.ray:
-            from .ray_batch import run_on_ray
+            from .batch.ray import run_on_ray
 
             run_on_ray(batch_plan.jobs, out_dir, options, args.ray, workers, on_result)
             executor = {"kind": "ray", "address": args.ray, "actors": workers}
@@ -93,7 +95,7 @@ def _record_failure(out_dir: Path, result: JobResult):
     _error(Path(result.source), result.error)
     record = {"file": result.source, "error": result.error, "stage": result.stage, "page": result.page,
               "time": time.time()}
-    export.append_error(out_dir, record)
+    output.append_error(out_dir, record)
 
 
 class BatchProgress:
@@ -167,7 +169,7 @@ def _cross_check_summary(reports: list[tuple[str, dict]]):
 
 
 def cmd_compare(args) -> int:
-    from .compare import compare_reports, write_comparison
+    from .review.compare import compare_reports, write_comparison
 
     loaded = []
     pipeline = None
@@ -232,7 +234,7 @@ def cmd_evaluate(args) -> int:
 
 
 def cmd_review(args) -> int:
-    from .review_app import serve
+    from .review.app import serve
 
     out_dir = Path(args.output)
     if not out_dir.is_dir():

@@ -7,13 +7,19 @@ from pathlib import Path
 
 import yaml
 
-from .checks import CheckOptions
 from .templates import CONFIG_DIR
 
 
 @lru_cache(maxsize=1)
 def _defaults() -> dict:
     return yaml.safe_load((CONFIG_DIR / "defaults.yaml").read_text(encoding="utf-8"))
+
+
+@dataclass
+class CheckOptions:
+    failure_factor: float  # confidence multiplier per failed check a cell is in
+    repair: bool
+    sealed_share: float = 0.05  # a cell's text this much under a seal may have lost its digits
 
 
 @dataclass

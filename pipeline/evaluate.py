@@ -3,14 +3,9 @@ text-versus-table checks against the statements the generator wrote (planted con
 should fail, nothing else should)."""
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
-
-def same_value(a, b) -> bool:
-    if a is None or b is None:
-        return a is None and b is None
-    return math.isclose(float(a), float(b), rel_tol=0, abs_tol=1e-9)
+from .types import same_value
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """The pipeline: ingest → layout → structure → ocr → reconstruct → checks → confidence →
 cross-checks (the text against the tables), for one file (a failure is an Outcome with its
 stage and page, never an exception); and which files a list of inputs names. The batch around
-it is pipeline/batch.py."""
+it is pipeline/batch/."""
 from __future__ import annotations
 
 import hashlib
@@ -11,23 +11,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from .checks import ArithmeticChecks
 from .config import RunOptions
-from .confidence import ConfidenceScorer
-from .cross_checks import describe_failure, text_vs_table
-from .engines import resolve
-from .ingest import INPUT_SUFFIXES, iter_pages, sniff
-from .layout import (LayoutOptions, PageNormaliser, erase_lines, find_tables, horizontal_rules, ruling_lines,
-                     table_zones)
-from .ocr import LineJob, LineReader, OrientationClassifier, PPOCRRecognizer, add_reading
-from .prose import document_lines, parse_title, split_sections
-from .readers import read_structured
-from .reconstruct import reconstruct
-from .structure.ruled import RuledReading, build_grid, cell_edges, mark_sealed
-from .structure.text import TextReading
+from .read.documents import read_structured
+from .read.engines import resolve
+from .read.ingest import INPUT_SUFFIXES, iter_pages, sniff
+from .read.layout import (LayoutOptions, PageNormaliser, erase_lines, find_tables, horizontal_rules, ruling_lines,
+                          table_zones)
+from .read.ocr import LineJob, LineReader, OrientationClassifier, PPOCRRecognizer, add_reading
+from .read.prose import document_lines, parse_title, split_sections
+from .read.reconstruct import reconstruct
+from .read.structure.ruled import RuledReading, build_grid, cell_edges, mark_sealed
+from .read.structure.text import TextReading
 from .templates import load_templates
 from .types import InputError, PageLayout, ProseLine, Report, Table
-from .years import agency_name
+from .verify.checks import ArithmeticChecks
+from .verify.confidence import ConfidenceScorer
+from .verify.text_vs_table import describe_failure, text_vs_table
+from .verify.years import agency_name
 
 
 @dataclass

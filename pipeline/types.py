@@ -1,6 +1,7 @@
 """The data passed between stages. Each stage takes and returns these; none holds state."""
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -22,6 +23,12 @@ def map_bbox(m: np.ndarray | None, box: BBox) -> tuple[float, float, float, floa
 def union_bbox(boxes: list[BBox]) -> BBox:
     """The box around all of `boxes`."""
     return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+
+
+def same_value(a, b) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    return math.isclose(float(a), float(b), rel_tol=0, abs_tol=1e-9)
 
 
 @dataclass
@@ -146,6 +153,14 @@ class Table:
 
 
 @dataclass
+class StructuredDocument:
+    """What a document reader (Word, HTML, text) gives: its own tables and its text."""
+    tables: list[Table]
+    title_lines: list[str] = field(default_factory=list)  # the first lines of text, where the title is
+    prose: list[str] = field(default_factory=list)  # every paragraph outside the tables, in order
+
+
+@dataclass
 class CellResult:
     """One template cell in the output contract."""
     value: float | int | None
@@ -227,9 +242,9 @@ class Report:
     # itself prints inconsistent numbers (not a misreading)
     inconsistencies: list[str] = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)
-    agency_key: str | None = None  # one agency's reports share it across years (years.py)
-    # the report's text checked against its tables (cross_checks.py); the batch adds the checks
-    # against the agency's other years (years.py)
+    agency_key: str | None = None  # one agency's reports share it across years (verify/years.py)
+    # the report's text checked against its tables (verify/text_vs_table.py); the batch adds the checks
+    # against the agency's other years (verify/years.py)
     cross_checks: list[dict] = field(default_factory=list)
 
     def to_json(self) -> dict:

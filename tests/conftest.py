@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import random
 import shutil
+from pathlib import Path
 
 import jsonschema
 import pytest
@@ -12,6 +13,7 @@ from pipeline.generate import generate_report
 from pipeline.generate.scan import to_scan
 from pipeline.templates import CONFIG_DIR
 
+DATA = Path(__file__).resolve().parent / "data"  # real reports and seeds, with hand-read truth
 SCHEMA = json.loads((CONFIG_DIR / "contract" / "report.schema.json").read_text(encoding="utf-8"))
 
 

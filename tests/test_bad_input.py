@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from pipeline.cli import main
-from pipeline.layout import LayoutOptions, find_tables, ruling_lines
-from pipeline.structure.ruled import build_grid
+from pipeline.read.layout import LayoutOptions, find_tables, ruling_lines
+from pipeline.read.structure.ruled import build_grid
 
 from . import bad_inputs
 from .conftest import assert_valid_output
@@ -42,7 +42,7 @@ def test_every_bad_input_gets_a_clear_error_and_the_batch_finishes_the_good_file
 @pytest.fixture(scope="module")
 def small_report_bytes(generated):
     """The first page of a generated scan, as a small PNG, and a born-digital PDF."""
-    from pipeline.ingest import iter_pages
+    from pipeline.read.ingest import iter_pages
 
     page = next(iter(iter_pages(generated[("scan", "2019")].pdf, 100)))
     png = io.BytesIO()

@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 
 from pipeline.evaluate import Score
-from pipeline.generate.render import GeneratedReport
+from pipeline.generate.content import GeneratedReport
 from pipeline.generate.scan import ScanOptions, to_scan
 
-from .conftest import assert_valid_output, title
+from .conftest import DATA, assert_valid_output, title
 
-REAL = Path(__file__).parent / "data" / "real"
+REAL = DATA / "real"
 STEMS = ("hongze2023", "hongze2024")
 NOT_PRINTED = [f"t3/other.{row}/{col}" for row in ("overdue_correction", "overdue_fee")
                for col in ("natural_person", "commercial", "research", "public_welfare", "legal_service", "other_org",

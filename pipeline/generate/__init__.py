@@ -7,6 +7,7 @@ writes a born-digital PDF (word.py: a Word document LibreOffice prints; document
 page), scan.py turns it into a degraded scan. generate_series writes one agency's consecutive
 years.
 """
-from .render import GeneratedReport, generate_batch, generate_report, generate_series
+from .content import GeneratedReport
+from .reports import generate_batch, generate_report, generate_series
 
 __all__ = ["GeneratedReport", "generate_report", "generate_batch", "generate_series"]

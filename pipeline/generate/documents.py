@@ -6,7 +6,7 @@ import html
 import random
 from pathlib import Path
 
-from .render import ReportContent
+from .content import ReportContent
 from .tables import Grid
 
 

@@ -16,7 +16,7 @@ import numpy as np
 import pypdfium2 as pdfium
 from PIL import Image
 
-from .render import GeneratedReport
+from .content import GeneratedReport
 
 
 @dataclass

@@ -254,7 +254,7 @@ def _fill(cell, g: GridCell, layout: WordLayout):
 
 def docx_to_pdf(paths: list[Path]) -> list[Path]:
     """PDFs of the .docx files, each beside its source, printed by LibreOffice in one run."""
-    from ..readers.office import soffice
+    from ..read.documents.office import soffice
 
     exe = soffice()
     if exe is None:

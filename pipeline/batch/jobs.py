@@ -1,0 +1,107 @@
+"""What a batch has to do and what it keeps of each file: the plan (resume by content hash), and
+each file's outcome written to OUT (its review images, then its JSON, atomically).
+
+A report's JSON is written last, after its review images: it is the mark that a file is done,
+so a batch killed at any moment redoes only the files that have no JSON yet."""
+from __future__ import annotations
+
+import os
+import resource
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+from ..config import RunOptions
+from ..runner import Outcome, file_sha256
+from . import output
+from .review_pages import write_report_images
+
+
+@dataclass
+class Job:
+    path: Path
+    stem: str  # the output's name: OUT/<stem>.json
+    sha256: str
+
+
+@dataclass
+class JobResult:
+    """What the batch keeps of one file: enough for the progress line, errors.jsonl and the manifest."""
+    source: str
+    stem: str
+    error: str | None = None
+    stage: str | None = None
+    page: int | None = None
+    template: str | None = None
+    pages: int = 0
+    cells: int = 0
+    flagged: int = 0
+    seconds: float = 0.0
+    stages: dict[str, float] = field(default_factory=dict)
+    worker: int = 0  # process id
+    peak_rss_mb: float = 0.0  # of the process that did the work, so far
+
+
+@dataclass
+class Plan:
+    jobs: list[Job]
+    done_before: list[Path]  # content already digitised into OUT (under any name)
+    unreadable: list[tuple[Path, str]]
+
+
+def plan(files: Iterable[Path], out_dir: Path, force: bool = False) -> Plan:
+    """Which files still need doing. A file whose content hash matches a report in OUT is done
+    (renamed or not); a changed file is redone into its old name; two different files with one
+    name get the second a hash suffix, so nothing overwrites another file's report."""
+    done: dict[str, str] = {}  # sha256 → stem
+    owner: dict[str, str] = {}  # stem → source path of the report written there
+    for stem, data in output.load_reports(out_dir):
+        done[data.get("sha256", "")] = stem
+        owner[stem] = data.get("source_path", "")
+    for stale in out_dir.glob(".*.tmp"):  # half-written files of a run that was killed
+        stale.unlink(missing_ok=True)
+    result = Plan([], [], [])
+    used: set[str] = set()
+    for path in files:
+        try:
+            sha = file_sha256(path)
+        except OSError as e:
+            result.unreadable.append((path, f"cannot read: {e.strerror or e}"))
+            continue
+        if sha in done and not force:
+            result.done_before.append(path)
+            continue
+        stem = path.stem
+        if stem in used or owner.get(stem, str(path.resolve())) != str(path.resolve()):
+            stem = f"{stem}-{sha[:8]}"
+        used.add(stem)
+        result.jobs.append(Job(path, stem, sha))
+    return result
+
+
+def peak_memory_mb() -> float:
+    """This process's peak resident memory. VmHWM, not ru_maxrss: a spawned worker's
+    ru_maxrss starts at its parent's, since Linux keeps it across exec."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def write_outcome(out_dir: Path, job: Job, outcome: Outcome, options: RunOptions) -> JobResult:
+    """The report's review images, then its JSON (atomically); the summary for the batch."""
+    result = JobResult(str(job.path), job.stem, outcome.error, outcome.stage, outcome.page, pages=outcome.pages,
+                       seconds=outcome.seconds, stages=dict(outcome.timings.stages), worker=os.getpid(),
+                       peak_rss_mb=peak_memory_mb())
+    if outcome.report is None:
+        return result
+    data = output.report_json(outcome.report, job.sha256, job.path, options.dpi)
+    write_report_images(out_dir, job.stem, data, options.review_threshold)
+    output.write_report(out_dir, job.stem, data)
+    result.template = outcome.report.template
+    result.cells = len(outcome.report.cells)
+    result.flagged = sum(c.needs_review for c in outcome.report.cells.values())
+    return result

@@ -1,0 +1,78 @@
+"""Export: the per-report JSON (written atomically), cells.csv, errors.jsonl and the summary."""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from ..types import Report
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+FILE_MODE = 0o666 & ~_umask()  # what open() would give: the user's umask, not mkstemp's private 0600
+
+
+@contextmanager
+def replacing(path: Path) -> Iterator[Path]:
+    """A temporary file beside `path` to write, renamed onto `path` once the block ends without
+    an error (removed if it fails): a reader never sees half a file. It gets the mode open()
+    would give, not mkstemp's private 0600, so colleagues sharing the folder can read it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.fchmod(fd, FILE_MODE)
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        yield tmp
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def write_atomic(path: Path, text: str):
+    with replacing(path) as tmp, tmp.open("w", encoding="utf-8") as f:
+        f.write(text)
+        f.flush()
+        os.fsync(f.fileno())
+
+
+def report_json(report: Report, sha256: str, source_path: Path, dpi: int) -> dict:
+    data = report.to_json()
+    data["sha256"] = sha256  # of the input file: a re-run skips a file already done
+    data["source_path"] = str(source_path.resolve())  # for the reviewer's image crops
+    data["dpi"] = dpi  # bboxes are in pixels of the pages rasterised at this resolution
+    return data
+
+
+def write_report(out_dir: Path, stem: str, data: dict) -> Path:
+    path = out_dir / f"{stem}.json"
+    write_atomic(path, json.dumps(data, ensure_ascii=False, indent=1))
+    return path
+
+
+def load_reports(out_dir: Path) -> list[tuple[str, dict]]:
+    """(stem, data) of every report JSON in OUT."""
+    reports = []
+    for path in sorted(out_dir.glob("*.json")):
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError):
+            continue
+        if isinstance(data, dict) and "cells" in data:
+            reports.append((path.stem, data))
+    return reports
+
+
+def append_error(out_dir: Path, record: dict):
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with (out_dir / "errors.jsonl").open("a", encoding="utf-8") as f:
+        f.write(json.dumps(record, ensure_ascii=False) + "\n")

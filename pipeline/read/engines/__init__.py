@@ -1,0 +1,60 @@
+"""Engines: what runs a model's ONNX graph. The recogniser asks an engine for one thing (a float
+batch in, the model's output out) and decodes the output itself, so a reading does not depend on
+the engine that produced it.
+
+- `onnx`: ONNX Runtime, on the CPU or on its CUDA provider (the onnxruntime-gpu wheel).
+- `torch`: the same graph run op by op on PyTorch (`pip install 'reportocr[torch]'`), on the CPU
+  or a CUDA GPU: for the GPU boxes that carry PyTorch already.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from .base import ModelEngine
+
+ENGINES = ("onnx", "torch")
+
+
+def load_model(path: Path, engine: str = "onnx", device: str = "cpu", threads: int | None = None) -> ModelEngine:
+    if engine == "torch":
+        from .torch_graph import TorchEngine
+
+        return TorchEngine(path, device, threads)
+    from .onnx_runtime import OnnxRuntimeEngine
+
+    return OnnxRuntimeEngine(path, device, threads)
+
+
+def resolve(engine: str, device: str) -> tuple[str, str]:
+    """The engine and device a run uses. "auto" engine: PyTorch when it sees a CUDA GPU, else
+    ONNX Runtime (on its CUDA provider when it has one and the device allows). "auto" device: a
+    GPU when the engine has one. Asking for what is not there is an error, never a silent
+    fall-back to something else."""
+    # PyTorch is imported only where it may be used (seconds and memory in every worker otherwise)
+    torch_gpu = _torch_sees_gpu() if engine == "torch" or (engine == "auto" and device != "cpu") else None
+    if engine == "auto":
+        engine = "torch" if torch_gpu and device != "cpu" else "onnx"
+    if engine == "torch":
+        if torch_gpu is None:
+            raise RuntimeError("PyTorch is not installed (pip install 'reportocr[torch]')")
+        gpu, missing = bool(torch_gpu), "PyTorch sees no CUDA GPU here"
+    else:
+        from .onnx_runtime import has_cuda
+
+        gpu = has_cuda()
+        missing = ("ONNX Runtime has no CUDA provider here (pip install 'reportocr[gpu]' on a machine "
+                   "with an NVIDIA GPU, or --engine torch where PyTorch sees one)")
+    if device == "cuda" and not gpu:
+        raise RuntimeError(missing)
+    if device == "auto":
+        device = "cuda" if gpu else "cpu"
+    return engine, device
+
+
+def _torch_sees_gpu() -> bool | None:
+    """None when PyTorch is not installed."""
+    try:
+        import torch
+    except ImportError:
+        return None
+    return torch.cuda.is_available()

@@ -1,0 +1,535 @@
+"""OCR: read the text of every table cell, from the text layer or by recognition.
+
+Recognition runs PaddleOCR's PP-OCRv6 small recogniser (the ONNX file shipped inside the
+`rapidocr` wheel) on one of the engines (ONNX Runtime, or PyTorch) on tight crops of each text line of each cell, many
+crops per batch. Decoding is done here rather than in rapidocr so that every character keeps
+its probability (the confidence stage needs the weakest one).
+"""
+from __future__ import annotations
+
+import math
+import os
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from ..types import BBox, Page, PageLayout, ProseLine, Reading, TextLine, Word, map_bbox, union_bbox
+from .engines import load_model
+from .layout import binarize
+
+REC_HEIGHT = 48
+
+
+@dataclass
+class Recognition:
+    text: str
+    char_probs: list[float]
+    # The same crop read as a number: each step's probability mass of a digit's look-alikes
+    # (0/O/o, 1/l/I, ...) is pooled, so "0 or O" is not doubt; "?" marks a non-numeric glyph.
+    numeric_text: str = ""
+    numeric_probs: list[float] = field(default_factory=list)
+    # per character of numeric_text, the three likeliest classes at its best step: the
+    # recogniser's own alternative readings, for auto-repair
+    numeric_options: list[list[tuple[str, float]]] = field(default_factory=list)
+
+
+NUMERIC_CLASSES = "0123456789.-,"
+LOOKALIKES = {
+    "0": "0OoDQ〇○０", "1": "1lI|i!丨１", "2": "2Zz２", "3": "3３", "4": "4４", "5": "5Ss５", "6": "6b６",
+    "7": "7７", "8": "8B８", "9": "9gq９", ".": ".。·．", "-": "-—−–一─－", ",": ",，",
+}
+
+
+class TextRecognizer(ABC):
+    """The narrow interface an OCR engine implements: line crops in, text and probabilities out."""
+
+    name: str
+
+    @abstractmethod
+    def recognize(self, crops: list[np.ndarray]) -> list[Recognition]:
+        """crops: grey uint8 images of single text lines."""
+
+
+def bundled_model(filename: str) -> Path:
+    """A model file inside the installed rapidocr package (found, not imported: the package's
+    own code and its many requirements are not used)."""
+    import importlib.util
+
+    return Path(importlib.util.find_spec("rapidocr").origin).parent / "models" / filename
+
+
+def scaled_width(crop: np.ndarray, height: int) -> int:
+    """A crop's width once scaled to `height`, keeping its aspect."""
+    return max(1, math.ceil(height * crop.shape[1] / crop.shape[0]))
+
+
+def model_input(crop: np.ndarray, height: int, width: int) -> np.ndarray:
+    """A grey line crop as PP-OCR's models take it: scaled to `height` (no wider than `width`),
+    values in [-1, 1] on three channels, padded with 0 on the right to `width`."""
+    new_w = min(width, scaled_width(crop, height))
+    resized = cv2.resize(crop, (new_w, height), interpolation=cv2.INTER_LINEAR).astype(np.float32)
+    out = np.zeros((3, height, width), np.float32)
+    out[:, :, :new_w] = (resized / 255.0 - 0.5) / 0.5
+    return out
+
+
+class PPOCRRecognizer(TextRecognizer):
+    def __init__(self, model_path: Path | None = None, batch_size: int = 16, threads: int | None = None,
+                 device: str = "cpu", engine: str = "onnx"):
+        """`engine` and `device` as resolved by engines.resolve (no "auto")."""
+        self.model = load_model(model_path or bundled_model("PP-OCRv6_rec_small.onnx"), engine, device,
+                                threads or int(os.environ.get("REPORTOCR_THREADS", 0)))
+        self.name = f"PP-OCRv6_rec_small on {self.model.name}"
+        meta = self.model.metadata
+        self.charset = ["<blank>"] + meta["character"].splitlines() + [" "]
+        self.batch_size = batch_size
+        self.width_step = 8
+        index = {ch: i for i, ch in enumerate(self.charset)}
+        # column groups of the output that pool into each numeric class
+        self.numeric_groups = [[index[ch] for ch in LOOKALIKES[c] if ch in index] for c in NUMERIC_CLASSES]
+
+    def _padded_width(self, crop: np.ndarray) -> int:
+        """The width a crop is padded to: its own, rounded up to `width_step` (the model's
+        stride, 8). It depends on nothing else in the batch, so a reading is the same however
+        crops are batched (one document or many, local or on Ray). A coarser step makes fewer,
+        fuller batches (bench/gpu.py measures it on a GPU) but pads crops more."""
+        return max(REC_HEIGHT, -(-scaled_width(crop, REC_HEIGHT) // self.width_step) * self.width_step)
+
+    def _batches(self, crops: list[np.ndarray]) -> list[list[int]]:
+        """Crops of one padded width together, up to `batch_size` crops and no more than
+        `batch_size` × 256 px wide in all (the model's working memory grows with the width: 16
+        lines of prose at once, 2,000 px each, took a worker to 1.2 GB). Batches do not change
+        readings: a crop's padded width is its own."""
+        by_width: dict[int, list[int]] = {}
+        for i, crop in enumerate(crops):
+            by_width.setdefault(self._padded_width(crop), []).append(i)
+        batches = []
+        for width, same in sorted(by_width.items()):
+            size = max(1, min(self.batch_size, self.batch_size * 256 // width))
+            batches += [same[k:k + size] for k in range(0, len(same), size)]
+        return batches
+
+    def recognize(self, crops: list[np.ndarray]) -> list[Recognition]:
+        results: list[Recognition | None] = [None] * len(crops)
+        for idx in self._batches(crops):
+            width = self._padded_width(crops[idx[0]])
+            batch = np.stack([model_input(crops[i], REC_HEIGHT, width) for i in idx])
+            probs = self.model.run(batch)
+            for i, p in zip(idx, probs):
+                results[i] = self._decode(p)
+        return results  # type: ignore[return-value]
+
+    def _decode(self, probs: np.ndarray) -> Recognition:
+        text, char_probs, _ = self._greedy(probs, self.charset)
+        pooled = np.stack([probs[:, 0]] + [probs[:, g].sum(axis=1) for g in self.numeric_groups], axis=1)
+        other = np.clip(1.0 - pooled.sum(axis=1, keepdims=True), 0.0, 1.0)
+        pooled = np.hstack([pooled, other])
+        classes = ["<blank>", *NUMERIC_CLASSES, "?"]
+        numeric_text, numeric_probs, steps = self._greedy(pooled, classes)
+        options = []
+        for step in steps:
+            top = np.argsort(pooled[step])[::-1][:3]
+            options.append([(classes[k] if k else "", float(pooled[step, k])) for k in top])
+        return Recognition(text, char_probs, numeric_text, numeric_probs, options)
+
+    @staticmethod
+    def _greedy(probs: np.ndarray, charset: list[str]) -> tuple[str, list[float], list[int]]:
+        """Greedy CTC decoding: a character's probability is its best step's (also returned)."""
+        best = probs.argmax(axis=1)
+        best_p = probs.max(axis=1)
+        text, char_probs, steps = [], [], []
+        prev = 0
+        for t, (k, p) in enumerate(zip(best, best_p)):
+            if k != 0 and k != prev:
+                text.append(charset[k] if k < len(charset) else "")
+                char_probs.append(float(p))
+                steps.append(t)
+            elif k != 0 and p > char_probs[-1]:
+                char_probs[-1], steps[-1] = float(p), t
+            prev = k
+        return "".join(text), char_probs, steps
+
+
+class OrientationClassifier:
+    """PaddleOCR's text-direction classifier (0° or 180°, shipped in the rapidocr wheel) on a
+    handful of text-line crops: is the page upside down?"""
+
+    name = "ch_ppocr_mobile_v2.0_cls"
+    shape = (48, 192)
+
+    def __init__(self, threads: int | None = None):
+        # always ONNX Runtime on the CPU: a few crops a page, in the CPU's image work
+        self.model = load_model(bundled_model("ch_ppocr_mobile_v2.0_cls_mobile.onnx"), threads=threads)
+
+    def upside_down(self, crops: list[np.ndarray]) -> float:
+        """The mean probability that the lines are turned by 180° (0.5 when there are none)."""
+        if not crops:
+            return 0.5
+        batch = np.stack([model_input(crop, *self.shape) for crop in crops])
+        return float(self.model.run(batch)[:, 1].mean())
+
+
+def split_lines(ink: np.ndarray, min_gap: int) -> list[tuple[int, int]]:
+    """Row ranges of the text lines in a binary crop (ink = 255)."""
+    rows = np.flatnonzero(ink.max(axis=1) > 0)
+    if rows.size == 0:
+        return []
+    lines, start, prev = [], rows[0], rows[0]
+    for r in rows[1:]:
+        if r - prev > min_gap:
+            lines.append((start, prev + 1))
+            start = r
+        prev = r
+    lines.append((start, prev + 1))
+    return lines
+
+
+def _despeckle(ink: np.ndarray, min_area: int, edge: int = 0) -> np.ndarray:
+    """Drop specks, and (with `edge`) small marks or slivers within `edge` px of the crop's
+    border: the leftovers of a ruling. A decimal point inside the text is kept."""
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    x, y, w, h, area = (stats[1:, i] for i in range(5))
+    keep = np.zeros(n, bool)
+    keep[1:] = area >= min_area
+    if edge:
+        near = (x <= edge) | (y <= edge) | (x + w >= ink.shape[1] - edge) | (y + h >= ink.shape[0] - edge)
+        small = (area < 4 * min_area) | (w <= edge) | (h <= edge)
+        keep[1:] &= ~(near & small)
+    return np.where(keep[labels], 255, 0).astype(np.uint8)
+
+
+def _drop_edge_marks(ink: np.ndarray, cut: np.ndarray, min_area: int, edge: int) -> np.ndarray:
+    """Drop small marks and slivers within `edge` px of a cell edge in `cut`: the leftovers of
+    a ruling that leans off its lattice line. A digit there is larger than a speck and thicker
+    than a sliver."""
+    near = cv2.dilate(cut.astype(np.uint8), np.ones((2 * edge + 1, 2 * edge + 1), np.uint8)) > 0
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    w, h, area = stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT], stats[1:, cv2.CC_STAT_AREA]
+    touches = np.zeros(n, bool)
+    touches[np.unique(labels[near & (labels > 0)])] = True
+    small = (area < 4 * min_area) | (w <= edge) | (h <= edge)
+    keep = np.concatenate([[False], ~(touches[1:] & small)])
+    return np.where(keep[labels], 255, 0).astype(np.uint8)
+
+
+def _drop_ruling_residue(ink: np.ndarray, dpi: int) -> np.ndarray:
+    """Drop what is left of rulings the line masks missed: marks thinner than any stroke run
+    and taller or wider than the text around them (a worn vertical between two values would
+    otherwise be read as a 1 beside them)."""
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    w, h = stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT]
+    thin = max(2, int(0.012 * dpi))
+    text_h = np.median(h[(w > thin) & (h > thin)]) if np.any((w > thin) & (h > thin)) else 0.1 * dpi
+    residue = ((w <= thin) & (h > 1.4 * text_h)) | ((h <= thin) & (w > 3 * text_h))
+    keep = np.concatenate([[False], ~residue])
+    return np.where(keep[labels], 255, 0).astype(np.uint8)
+
+
+def _join_gap(ink: np.ndarray, dpi: int) -> int:
+    """How far apart two marks may be and still be one line's text: half a character (the
+    space after "1." or inside "总 计"), from the marks' median height."""
+    n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    heights = stats[1:, cv2.CC_STAT_HEIGHT]
+    tall = heights[heights >= 0.03 * dpi]
+    return max(3, int(0.04 * dpi), int(0.6 * np.median(tall))) if tall.size else max(3, int(0.06 * dpi))
+
+
+def paper_crop(region: np.ndarray, box: tuple[int, int, int, int], pad: int,
+               cut: np.ndarray | None = None) -> np.ndarray:
+    """A text line's crop (x0, y0, x1, y1 inside `region`) with a margin of `pad` that stops
+    short of a cell edge in `cut` (beyond it lie a ruling's remains, an edge PP-OCR reads as a
+    stroke: a 0 beside one becomes an a), padded in the paper's tone around it, and to at least
+    1.5x as wide as high: PP-OCR reads a lone narrow glyph ("1") squeezed into a thin crop as
+    "0"."""
+    x0, y0, x1, y1 = box
+    a, b = max(0, y0 - pad), min(region.shape[0], y1 + pad)
+    c, d = max(0, x0 - pad), min(region.shape[1], x1 + pad)
+    if cut is not None:
+        a, b, c, d = _short_of_edges(cut, (x0, y0, x1, y1), (a, b, c, d))
+    height = b - a + 2 * pad
+    width = max(d - c + 2 * pad, int(1.5 * height))
+    left = (width - (d - c)) // 2
+    crop = np.full((height, width), int(np.median(region[a:b, c:d])), np.uint8)
+    crop[pad:pad + b - a, left:left + d - c] = region[a:b, c:d]
+    return crop
+
+
+def _short_of_edges(cut: np.ndarray, box: tuple[int, int, int, int],
+                    outer: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
+    """The margin `outer` (a, b, c, d: rows a..b, columns c..d) around `box` cut back to end a
+    pixel short of the nearest cell edge on each side."""
+    x0, y0, x1, y1 = box
+    a, b, c, d = outer
+    left = np.flatnonzero(cut[y0:y1, c:x0].any(axis=0))
+    right = np.flatnonzero(cut[y0:y1, x1:d].any(axis=0))
+    top = np.flatnonzero(cut[a:y0, x0:x1].any(axis=1))
+    bottom = np.flatnonzero(cut[y1:b, x0:x1].any(axis=1))
+    return (a + top[-1] + 2 if top.size else a, y1 + bottom[0] - 1 if bottom.size else b,
+            c + left[-1] + 2 if left.size else c, x1 + right[0] - 1 if right.size else d)
+
+
+def ink_lines(clean: np.ndarray, zone: BBox, cuts: np.ndarray, dpi: int,
+              seal: np.ndarray | None = None) -> list[tuple[TextLine, np.ndarray]]:
+    """The text lines inside `zone` of a scanned page and their crops. `clean` is the page with
+    its found rulings erased; `cuts` (a mask of the page) where lines must not run on: the
+    table's cell edges, so that a cell's text never joins its neighbour's. Characters are
+    joined along a line by a short smear; a run taller than a line (lines stacked close) is
+    split at its blank rows."""
+    h, w = clean.shape
+    x0, y0, x1, y1 = max(0, int(zone[0])), max(0, int(zone[1])), min(w, int(np.ceil(zone[2]))), \
+        min(h, int(np.ceil(zone[3])))
+    if x1 - x0 < 3 or y1 - y0 < 3:
+        return []
+    region = clean[y0:y1, x0:x1]
+    cut = cuts[y0:y1, x0:x1] > 0
+    ink = binarize(region)
+    ink[cut] = 0
+    min_area = max(4, int((dpi / 100) ** 2 * 3))
+    ink = _drop_ruling_residue(_despeckle(ink, min_area), dpi)
+    ink = _drop_edge_marks(ink, cut, min_area, max(3, int(0.02 * dpi)))
+    min_height, pad, gap = max(4, int(0.03 * dpi)), max(4, int(0.03 * dpi)), max(2, int(0.012 * dpi))
+    # along the line, half a character; across it, a glyph's parts a faint scan broke apart
+    # (the bar of a 5), split again below where the gap is a line's
+    smear = cv2.dilate(ink, cv2.getStructuringElement(cv2.MORPH_RECT, (_join_gap(ink, dpi), 2 * gap + 1)))
+    smear[cut] = 0
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(smear, connectivity=4)
+    out = []
+    for i in range(1, n):
+        cx, cy, cw, ch = stats[i, :4]
+        mine = (labels[cy:cy + ch, cx:cx + cw] == i) & (ink[cy:cy + ch, cx:cx + cw] > 0)
+        for top, bottom in split_lines(mine.astype(np.uint8) * 255, gap):
+            if bottom - top < min_height:
+                continue  # a stray mark, not a line of text
+            cols = np.flatnonzero(mine[top:bottom].any(axis=0))
+            box = (cx + cols[0], cy + top, cx + cols[-1] + 1, cy + bottom)
+            page_box = (x0 + box[0], y0 + box[1], x0 + box[2], y0 + box[3])
+            line = TextLine(bbox=tuple(float(v) for v in page_box))
+            if seal is not None:
+                under = seal[page_box[1]:page_box[3], page_box[0]:page_box[2]]
+                line.under_seal = float(np.count_nonzero(under)) / under.size if under.size else 0.0
+            out.append((line, paper_crop(region, box, pad, cut)))
+    out.sort(key=lambda item: (item[0].bbox[1], item[0].bbox[0]))
+    return out
+
+
+def row_crops(grey: np.ndarray, box: tuple[float, float, float, float],
+              dpi: int) -> list[tuple[tuple[int, int, int, int], np.ndarray]]:
+    """The text lines inside `box`, each the whole width of its ink (a title's or a paragraph's
+    line, spaces and all): its ink box on the page and its crop (the ink box plus a small
+    margin, as recognition wants it)."""
+    inset = max(3, int(0.02 * dpi))
+    x0, y0, x1, y1 = (int(round(v)) for v in box)
+    x0, y0, x1, y1 = x0 + inset, y0 + inset, x1 - inset, y1 - inset
+    if x1 - x0 < 3 or y1 - y0 < 3:
+        return []
+    region = grey[y0:y1, x0:x1]
+    ink = _despeckle(binarize(region), max(4, int((dpi / 100) ** 2 * 3)), edge=max(3, int(0.015 * dpi)))
+    crops = []
+    ranges = [part for top, bottom in split_lines(ink, max(2, int(0.012 * dpi)))
+              for part in _split_touching(ink, top, bottom, int(0.06 * dpi))]
+    for top, bottom in ranges:
+        if bottom - top < max(4, int(0.03 * dpi)):
+            continue  # a stray mark, not a line of text
+        cols = np.flatnonzero(ink[top:bottom].max(axis=0) > 0)
+        crops.append(((x0 + int(cols[0]), y0 + top, x0 + int(cols[-1]) + 1, y0 + bottom),
+                      paper_crop(region, (cols[0], top, cols[-1] + 1, bottom), max(4, int(0.03 * dpi)))))
+    return crops
+
+
+def _split_touching(ink: np.ndarray, top: int, bottom: int, min_height: int) -> list[tuple[int, int]]:
+    """Rows top..bottom of `ink` split where lines set close touch (single spacing, a slight
+    skew): at runs of rows with hardly any ink (a few strokes meeting) between two parts at
+    least `min_height` tall. A line of text has ink in nearly every row, so it stays whole."""
+    counts = np.count_nonzero(ink[top:bottom], axis=1)
+    faint = counts <= 0.15 * np.median(counts)
+    parts, start, y, n = [], 0, 0, len(counts)
+    while y < n:
+        if not faint[y]:
+            y += 1
+            continue
+        end = y
+        while end < n and faint[end]:
+            end += 1
+        if y - start >= min_height and n - end >= min_height:
+            parts.append((top + start, top + y))
+            start = end
+        y = end
+    return parts + [(top + start, bottom)]
+
+
+def text_layer_lines(words: list[Word], zone: BBox, cuts: np.ndarray) -> list[TextLine]:
+    """The text layer's characters inside `zone` joined into lines: a character joins the line
+    on its left when it sits at the same height, close, and no cell edge in `cuts` lies
+    between them. Exact: every character has probability 1."""
+    inside = sorted((w for w in words if _inside(w, zone)), key=lambda w: (w.bbox[0], w.bbox[1]))
+    lines: list[list[Word]] = []
+    extents: list[list[float]] = []  # each line's top and bottom so far
+    for word in inside:
+        x0, y0, x1, y1 = word.bbox
+        cy = (y0 + y1) / 2
+        for members, extent in zip(lines, extents):
+            last = members[-1].bbox
+            height = max(1.0, y1 - y0, extent[1] - extent[0])  # a '.' is as tall as its digits
+            if extent[0] <= cy <= extent[1] and -0.5 * height <= x0 - last[2] <= 0.8 * height \
+                    and not _cut_between(cuts, last[2], x0, cy):
+                members.append(word)
+                extent[0], extent[1] = min(extent[0], y0), max(extent[1], y1)
+                break
+        else:
+            lines.append([word])
+            extents.append([y0, y1])
+    out = []
+    for members in lines:
+        text = "".join(w.text for w in members)
+        box = union_bbox([w.bbox for w in members])
+        out.append(TextLine(bbox=box, text=text, char_probs=[1.0] * len(text), numeric_text=text,
+                            numeric_probs=[1.0] * len(text), numeric_options=[[(ch, 1.0)] for ch in text]))
+    out.sort(key=lambda line: (line.bbox[1], line.bbox[0]))
+    return out
+
+
+def _cut_between(cuts: np.ndarray, xa: float, xb: float, y: float) -> bool:
+    a, b = sorted((int(xa), int(np.ceil(xb))))
+    row = cuts[min(max(0, int(y)), cuts.shape[0] - 1), max(0, a):b + 1]
+    return bool(row.any())
+
+
+def word_lines(words: list[Word]) -> list[list[Word]]:
+    """Words in reading order, as lines: a word joins a line when its centre lies within the
+    line's vertical extent (so a small '.' stays in the line of its digits)."""
+    lines: list[tuple[float, float, list[Word]]] = []
+    for w in sorted(words, key=lambda w: (w.bbox[3] - w.bbox[1]), reverse=True):
+        cy = (w.bbox[1] + w.bbox[3]) / 2
+        for i, (top, bottom, members) in enumerate(lines):
+            if top <= cy <= bottom:
+                members.append(w)
+                break
+        else:
+            lines.append((w.bbox[1], w.bbox[3], [w]))
+    lines.sort(key=lambda line: line[0])
+    return [sorted(members, key=lambda w: w.bbox[0]) for _, _, members in lines]
+
+
+def text_lines(words: list[Word]) -> list[str]:
+    return ["".join(w.text for w in line) for line in word_lines(words)]
+
+
+def prose_lines(words: list[Word], page: int) -> list[ProseLine]:
+    """The text layer's lines of running text (`words`: those outside the tables), exact."""
+    out = []
+    for line in word_lines(words):
+        text = "".join(w.text for w in line)
+        out.append(ProseLine(text=text, char_probs=[1.0] * len(text), page=page,
+                             bbox=union_bbox([w.bbox for w in line])))
+    return out
+
+
+def free_bands(zones: list[BBox], width: int, height: int, dpi: int) -> list[BBox]:
+    """The page's horizontal bands clear of every table zone, inside a scanner's dark edges:
+    where a scanned page's running text is."""
+    margin_x, margin_y = int(0.05 * width), int(0.02 * height)
+    spans = sorted((z[1], z[3]) for z in zones)
+    bands, top = [], margin_y
+    for z0, z1 in spans + [(height - margin_y, height)]:
+        if z0 - top > 0.1 * dpi:
+            bands.append((margin_x, top, width - margin_x, z0))
+        top = max(top, z1)
+    return bands
+
+
+def reading_order(lines: list[TextLine]) -> list[TextLine]:
+    """Lines top to bottom, and those side by side (a label broken at a space) left to right."""
+    rows: list[list[TextLine]] = []
+    for line in sorted(lines, key=lambda line: line.centre[1]):
+        if rows and abs(line.centre[1] - rows[-1][0].centre[1]) < 0.5 * (rows[-1][0].bbox[3] - rows[-1][0].bbox[1]):
+            rows[-1].append(line)
+        else:
+            rows.append([line])
+    return [line for row in rows for line in sorted(row, key=lambda line: line.bbox[0])]
+
+
+def _inside(word: Word, box) -> bool:
+    cx, cy = (word.bbox[0] + word.bbox[2]) / 2, (word.bbox[1] + word.bbox[3]) / 2
+    return box[0] <= cx <= box[2] and box[1] <= cy <= box[3]
+
+
+@dataclass
+class LineJob:
+    """One text line to recognise: its crop, and the line its reading goes to (a table's line,
+    a line of running text, or None: a title line)."""
+    image: np.ndarray
+    line: TextLine | ProseLine | None
+
+
+def add_reading(target: Reading, rec: Recognition | Reading):
+    """A reading appended to a cell's or line's text and probabilities: a cell's lines are
+    read one by one and joined."""
+    target.text += rec.text
+    target.char_probs += rec.char_probs
+    target.numeric_text += rec.numeric_text
+    target.numeric_probs += rec.numeric_probs
+    target.numeric_options += rec.numeric_options
+
+
+class LineReader:
+    """The text lines of a page's table zones: exact from a text layer, or cut from the image
+    as crops to recognise (image work, kept apart from the model so that recognition can batch
+    the lines of many pages and documents). On page 1 also the lines above the first table:
+    the title."""
+
+    def __init__(self, title_lines: int = 4):
+        self.title_lines = title_lines
+
+    def read_text_layer(self, page: Page, layout: PageLayout, cuts: np.ndarray):
+        seen: set[int] = set()
+        for zone in layout.zones:
+            for line in text_layer_lines([w for w in page.words or [] if id(w) not in seen], zone, cuts):
+                layout.lines.append(line)
+            seen.update(id(w) for w in page.words or [] if _inside(w, zone))
+        page.prose = prose_lines([w for w in page.words or [] if id(w) not in seen], page.number)
+        if page.number == 1:
+            top = self._top(layout, page.image.shape[0])
+            page.title_lines = text_lines([w for w in page.words or [] if w.bbox[3] <= top])[:self.title_lines]
+
+    def line_jobs(self, page: Page, layout: PageLayout, clean: np.ndarray, cuts: np.ndarray,
+                  prose: bool = False) -> list[LineJob]:
+        """`clean`: the page with its ruling lines erased. `prose`: the running text outside the
+        tables too (into page.prose, read with the rest; its first lines are the title)."""
+        jobs = []
+        for zone in layout.zones:
+            for line, crop in ink_lines(clean, zone, cuts, page.dpi, page.seal):
+                layout.lines.append(line)
+                jobs.append(LineJob(crop, line))
+        if prose:
+            height, width = page.image.shape
+            for band in free_bands(layout.zones, width, height, page.dpi):
+                for box, crop in row_crops(page.image, band, page.dpi):
+                    line = ProseLine(page=page.number, bbox=map_bbox(layout.to_source, box))
+                    page.prose.append(line)
+                    jobs.append(LineJob(crop, line))
+        elif page.number == 1:
+            # from the page itself: the line eraser takes a large title's long vertical strokes
+            jobs += [LineJob(crop, None) for crop in self._title_crops(page, layout)]
+        return jobs
+
+    @staticmethod
+    def _top(layout: PageLayout, height: int) -> int:
+        first_table = min((zone[1] for zone in layout.zones), default=height)
+        return int(min(first_table, 0.45 * height))
+
+    def _title_crops(self, page: Page, layout: PageLayout) -> list[np.ndarray]:
+        """The first text lines above the first table, found by their ink rows (a title is
+        plain lines of text on white paper; a detection model costs a second a page here)."""
+        image = page.image
+        # inside the page's margins, clear of a scanner's dark edges
+        margin = int(0.05 * image.shape[1])
+        box = (margin, int(0.02 * image.shape[0]), image.shape[1] - margin, self._top(layout, image.shape[0]))
+        # a line of a few characters is at least 3x as wide as high; a scanner's edge mark is not
+        lines = [c for _, c in row_crops(image, box, page.dpi) if c.shape[1] >= 3 * c.shape[0]][:self.title_lines]
+        # The title is set larger than the text under it: reading only its lines saves a
+        # third of a report's recognition work on page 1. Equal sizes keep every line.
+        tallest = max((c.shape[0] for c in lines), default=0)
+        return [c for c in lines if c.shape[0] >= 0.9 * tallest]

@@ -1,0 +1,742 @@
+"""Reconstruct: map the cells read on the pages onto the template's cell ids.
+
+1. Each detected table is labelled 二/三/四 from the labels it contains, or as the
+   continuation of the table before it; fragments of one table are joined.
+2. Rows are aligned with the template's rows by fuzzy label match under order (a global
+   sequence alignment, so a missing, merged, split or extra row costs only itself).
+3. Columns are found from the header cells above each row, by relative x-position, which
+   also holds for a continuation page's fragment.
+4. Each value cell is parsed.
+Both templates are tried; the one whose labels match better wins.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
+
+import numpy as np
+from rapidfuzz import fuzz
+
+from ..templates import TABLE_IDS, OneRowForm, RowSpec, TableSpec, Template
+from ..types import Cell, CellResult, Table, map_bbox
+from .ocr import add_reading
+from .reconcile import reconcile
+
+MIN_ROW_MATCH = 0.6
+INFERRED_ROW = 0.5  # label score of a row placed by order alone (its label unreadable)
+CONFIRMED = 0.9  # label score of a loose match that the template's order confirms
+MIN_HEADER_MATCH = 0.75
+SHARED_CELL_FACTOR = 0.5  # label score of a detected cell found under two template cells
+_STRIP = re.compile(r"[\s\"'“”‘’「」]")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def normalise(text: str) -> str:
+    """NFKC (full-width brackets/digits → half-width), no whitespace, no quotes."""
+    return _STRIP.sub("", unicodedata.normalize("NFKC", text or ""))
+
+
+def similarity(a: str, b: str) -> float:
+    return fuzz.ratio(a, b) / 100.0
+
+
+# A label that starts a row of its own: 一、 （三） 1. 第二十条
+NUMBERED = re.compile(r"^(第?[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|\d+[.．、]|第二十条)")
+
+
+def is_label(text: str) -> bool:
+    """Text with two Chinese characters or more (every template label has two): not the blank
+    marks 无/空 a value cell may hold, nor a value misread with one stray character ("一0", a
+    seal's stroke read as 国), which as a row's last label would hide the row's real one."""
+    return len(_CJK.findall(text)) >= 2
+
+
+# ---------------------------------------------------------------- values
+
+DIGIT_LOOKALIKES = str.maketrans({"O": "0", "o": "0", "D": "0", "Q": "0", "l": "1", "I": "1", "|": "1",
+                                   "i": "1", "!": "1", "S": "5", "B": "8", "Z": "2", "。": ".", "，": ",",
+                                   "一": "-", "—": "-", "−": "-", "–": "-"})
+BLANK_MARKS = {"-", "--", "/", "无", "空", "\\"}  # what a cell printed blank may hold
+_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+
+
+@dataclass
+class ParsedValue:
+    value: float | int | None
+    ok: bool
+
+
+def parse_value(text: str, decimal: bool = False, signed: bool = False) -> ParsedValue:
+    """A cell's number. Blank marks ('', '—', '无', '/') are None; thousands separators, units
+    and digit look-alikes (O/0, l/1) are tolerated; a reading that is no number is not ok."""
+    t = normalise(text)
+    t = re.sub(r"(万元|元|件|条|个|项)$", "", t)
+    if t.translate(DIGIT_LOOKALIKES).strip("-") == "" or t in BLANK_MARKS:
+        return ParsedValue(None, True)
+    t = t.translate(DIGIT_LOOKALIKES)
+    t = re.sub(r"(?<=\d),(?=\d{3}\b)", "", t)
+    if not _NUMBER.match(t):
+        return ParsedValue(None, False)
+    if t.startswith("-") and not signed:
+        return ParsedValue(None, False)
+    if "." in t:
+        number = float(t)
+        return ParsedValue(number, decimal)
+    return ParsedValue(int(t), True)
+
+
+# ---------------------------------------------------------------- rows of joined fragments
+
+@dataclass
+class Placed:
+    """A cell with where it sits in its fragment, in 0..1 of the fragment's width."""
+    cell: Cell
+    page: int
+    x0: float
+    x1: float
+    table: Table
+
+
+@dataclass
+class RowView:
+    cells: list[Placed]  # every cell covering this lattice row, left to right
+
+    # Cached: a row is compared with every template row of both formats. Read them only once
+    # the row's cells are complete.
+    @cached_property
+    def labels(self) -> list[Placed]:
+        return [p for p in self.cells if is_label(p.cell.text)]
+
+    @cached_property
+    def leaf(self) -> str:
+        labels = self.labels
+        return normalise(labels[-1].cell.text) if labels else ""
+
+    @cached_property
+    def path(self) -> str:
+        return "".join(normalise(p.cell.text) for p in self.labels)
+
+
+def _rows(table: Table) -> list[RowView]:
+    x0, _, x1, _ = table.bbox
+    width = max(1.0, x1 - x0)
+    rows = [RowView([]) for _ in range(table.n_rows)]
+    for cell in table.cells:
+        placed = Placed(cell, table.page, (cell.bbox[0] - x0) / width, (cell.bbox[2] - x0) / width, table)
+        for r in range(cell.row, cell.row + cell.row_span):
+            rows[r].cells.append(placed)
+    for row in rows:
+        row.cells.sort(key=lambda p: p.x0)
+    return rows
+
+
+def _vocabulary_score(table: Table, vocabulary: list[str]) -> int:
+    score = 0
+    for cell in table.cells:
+        text = normalise(cell.text)
+        if is_label(text) and any(similarity(text, v) >= 0.8 for v in vocabulary):
+            score += 1
+    return score
+
+
+def group_fragments(tables: list[Table], templates: list[Template]) -> dict[str, list[RowView]]:
+    """Label each table 二/三/四 (or drop it) and join the fragments of each, in order."""
+    vocab = {tid: sorted({normalise(v) for t in templates for v in t.tables[tid].vocabulary()})
+             for tid in TABLE_IDS}
+    joined: dict[str, list[RowView]] = {tid: [] for tid in TABLE_IDS}
+    previous: str | None = None
+    previous_page = 0
+    for table in tables:
+        scores = {tid: _vocabulary_score(table, words) for tid, words in vocab.items()}
+        best = max(scores, key=scores.get)
+        labelled = sum(1 for c in table.cells if is_label(c.text))
+        continues = previous is not None and (table.page or 0) - previous_page <= 1
+        if scores[best] >= 2:
+            kind = best
+        elif continues and (scores[previous] >= 1 or labelled <= 2):
+            kind = previous  # the rest of the table before it, after a page break
+        else:
+            previous = None
+            continue
+        rows = _rows(table)
+        if kind == previous and (table.page or 0) == previous_page + 1:
+            rows = _mend_broken_row(joined[kind], rows, [t.tables[kind] for t in templates])
+        joined[kind].extend(rows)
+        previous, previous_page = kind, table.page or 0
+    return joined
+
+
+def _joined_row(top: RowView, rest: RowView) -> RowView:
+    """One row of a row's two halves: in each column, the text of both halves (the label's
+    start, then its rest), or the half that holds a value."""
+    cells = list(top.cells)
+    for placed in rest.cells:
+        k = next((k for k, p in enumerate(cells) if _overlap(p.x0, p.x1, placed.x0, placed.x1) > 0), None)
+        if k is None:
+            cells.append(placed)
+        elif not cells[k].cell.text.strip():
+            cells[k] = placed
+        elif placed.cell.text.strip() and parse_value(cells[k].cell.text).value is None:
+            first = cells[k]
+            cell = Cell(row=first.cell.row, col=first.cell.col, row_span=first.cell.row_span, col_span=first.cell.col_span,
+                        bbox=first.cell.bbox, under_seal=max(first.cell.under_seal, placed.cell.under_seal))
+            add_reading(cell, first.cell)
+            add_reading(cell, placed.cell)
+            cells[k] = Placed(cell, first.page, first.x0, first.x1, first.table)
+    return RowView(sorted(cells, key=lambda p: p.x0))
+
+
+def _mend_broken_row(before: list[RowView], after: list[RowView], specs: list[TableSpec]) -> list[RowView]:
+    """A row a page break cut in two (Word lets a row break across pages): the rest of its label,
+    with no numbering of its own, tops the next page's fragment (below a repeated header), and its
+    values are on whichever page held the middle of the row. Joined, the two halves read as the
+    template's row better than either alone; they become one row at the end of `before`."""
+    if not before or not before[-1].labels:
+        return after
+    spec_rows = [row for spec in specs for row in spec.rows]
+    # the table's header as printed on its first page: the rows before the first with a number
+    first_data = next((k for k, row in enumerate(before) if _numeric_cells(row)), len(before))
+    header = {normalise(p.cell.text) for row in before[:first_data] for p in row.labels}
+
+    def repeated_header(row: RowView) -> bool:
+        return all(max((similarity(normalise(p.cell.text), h) for h in header), default=0.0) >= 0.9
+                   for p in row.labels)
+
+    rest = next((k for k, row in enumerate(after) if row.labels and not repeated_header(row)), None)
+    if rest is None or NUMBERED.match(after[rest].leaf):
+        return after
+
+    def best(row: RowView) -> float:
+        return max(_row_similarity(row, spec_row) for spec_row in spec_rows)
+
+    both = _joined_row(before[-1], after[rest])
+    if best(both) >= max(best(before[-1]), best(after[rest])) + 0.1:
+        before[-1] = both
+        return after[:rest] + after[rest + 1:]
+    return after
+
+
+# ---------------------------------------------------------------- alignment
+
+@lru_cache(maxsize=None)
+def _spec_labels(spec_row: RowSpec) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A template row's normalised leaf labels, and its parent + leaf paths."""
+    leaves = tuple(normalise(label) for label in spec_row.labels)
+    parents = [normalise(p) for p in spec_row.parent] or [""]
+    return leaves, tuple(p + leaf for p in parents for leaf in leaves)
+
+
+def _row_similarity(row: RowView, spec_row: RowSpec) -> float:
+    if not row.labels:
+        return 0.0
+    leaves, paths = _spec_labels(spec_row)
+    return max(max(similarity(row.leaf, leaf) for leaf in leaves),
+               max(similarity(row.path, path) for path in paths))
+
+
+def align_rows(rows: list[RowView], spec_rows: tuple[RowSpec, ...]) -> tuple[dict[int, int], dict[int, float], set[int]]:
+    """Global alignment of detected rows to template rows. Returns template row index →
+    detected row index, the similarity of each template row matched, and the detected rows
+    that look like data rows whether matched or not (never to be read as headers: an
+    unmatched "3.其他" row must not become the 其他 column's header)."""
+    n, m = len(rows), len(spec_rows)
+    sim = [[_row_similarity(rows[i], spec_rows[j]) for j in range(m)] for i in range(n)]
+    score = [[0.0] * (m + 1) for _ in range(n + 1)]
+    move = [[""] * (m + 1) for _ in range(n + 1)]
+    for i in range(1, n + 1):
+        move[i][0] = "up"
+    for j in range(1, m + 1):
+        move[0][j] = "left"
+    for i in range(1, n + 1):
+        for j in range(1, m + 1):
+            options = [(score[i - 1][j], "up"), (score[i][j - 1], "left")]
+            s = sim[i - 1][j - 1]
+            if s >= MIN_ROW_MATCH:
+                options.append((score[i - 1][j - 1] + s - 0.5, "diag"))
+            score[i][j], move[i][j] = max(options, key=lambda o: o[0])
+    matched: dict[int, int] = {}
+    sims: dict[int, float] = {}
+    i, j = n, m
+    while i > 0 and j > 0:
+        if move[i][j] == "diag":
+            matched[j - 1] = i - 1
+            sims[j - 1] = sim[i - 1][j - 1]
+            i, j = i - 1, j - 1
+        elif move[i][j] == "up":
+            i -= 1
+        else:
+            j -= 1
+    _confirm_rows_by_order(matched, sims)
+    inferred = _fill_gaps(matched, rows, m, sim)
+    sims.update({j: INFERRED_ROW for j in inferred})
+    matched.update(inferred)
+    # A header row holds only labels; a data row also holds value cells (numbers or blanks).
+    data_like = {i for i in range(n) if max(sim[i], default=0.0) >= MIN_ROW_MATCH
+                 and any(not is_label(p.cell.text) for p in rows[i].cells)} | set(inferred.values())
+    return matched, sims, data_like
+
+
+def _confirm_rows_by_order(matched: dict[int, int], sims: dict[int, float]):
+    """A row matched loosely (a typo in its label, a misread character) whose neighbouring
+    template rows are matched closely to the detected rows just before and after it is that
+    row: its match counts as certain."""
+    original = dict(sims)
+    for j, i in matched.items():
+        if original[j] >= CONFIRMED:
+            continue
+        neighbours = [(j + d, i + d) for d in (-1, 1) if j + d in matched]
+        if neighbours and all(matched[k] == want and original[k] >= CONFIRMED for k, want in neighbours):
+            sims[j] = CONFIRMED
+
+
+def confirm_headers_by_order(headers: list[HeaderCell], columns: list[str]):
+    """Headers read loosely (a typo, a misread character) that stand in the template's column
+    order with the others of their header row are those columns: their match counts as certain."""
+    rows: dict[tuple[int, int], list[HeaderCell]] = {}
+    for h in headers:
+        rows.setdefault((id(h.placed.table), h.row), []).append(h)
+    for same_row in rows.values():
+        ordered = sorted(same_row, key=lambda h: _centre(h.placed))
+        places = [columns.index(h.column) for h in ordered]
+        if len(ordered) >= 2 and all(a < b for a, b in zip(places, places[1:])):
+            for h in ordered:
+                h.score = max(h.score, CONFIRMED)
+
+
+def _fill_gaps(matched: dict[int, int], rows: list[RowView], m: int, sim: list[list[float]]) -> dict[int, int]:
+    """Rows whose label is unreadable (a seal over it, a faint scan), placed by order: where
+    the template rows between two matched ones (or before the first, after the last) are as
+    many as the unmatched rows with values between their matches, they pair up in order,
+    when each row's label is lost, uncertain or at least like the template's. A row of its own
+    that the template lacks keeps its readable label, and stays out."""
+    def unreadable(i: int, j: int) -> bool:
+        labels = rows[i].labels
+        return not labels or sim[i][j] >= 0.3 or min((p for c in labels for p in c.cell.char_probs), default=1.0) < 0.9
+
+    has_values = [any(parse_value(p.cell.text).value is not None for p in row.cells) for row in rows]
+    bounds = [(-1, -1)] + sorted(matched.items()) + [(m, len(rows))]
+    out = {}
+    for (j1, i1), (j2, i2) in zip(bounds, bounds[1:]):
+        template_rows = list(range(j1 + 1, j2))
+        detected = [i for i in range(i1 + 1, i2) if has_values[i]]
+        if template_rows and len(detected) == len(template_rows) and \
+                all(unreadable(i, j) for i, j in zip(detected, template_rows)):
+            out.update(zip(template_rows, detected))
+    return out
+
+
+# ---------------------------------------------------------------- columns
+
+@dataclass
+class HeaderCell:
+    column: str
+    row: int
+    placed: Placed
+    score: float
+
+
+def find_headers(rows: list[RowView], columns: dict[str, tuple[str, ...]], skip: set[int]) -> list[HeaderCell]:
+    """Cells naming a column, outside the rows in `skip` (data rows). A header cell merged over
+    several rows is listed once, at its top row."""
+    found, seen = [], set()
+    for r, row in enumerate(rows):
+        if r in skip:
+            continue
+        for placed in row.labels:
+            if id(placed.cell) in seen:
+                continue
+            seen.add(id(placed.cell))
+            text = normalise(placed.cell.text)
+            best, best_score = None, 0.0
+            for col, labels in columns.items():
+                s = max(similarity(text, normalise(label)) for label in labels)
+                if s > best_score:
+                    best, best_score = col, s
+            if best_score < MIN_HEADER_MATCH:
+                # the start of one column's header alone: the rest went over a page break
+                # ("科研" of 科研机构), or was cut off
+                starting = {col for col, labels in columns.items() if len(text) >= 2 and
+                            any(normalise(label).startswith(text) for label in labels)}
+                if len(starting) == 1:
+                    best, best_score = starting.pop(), MIN_HEADER_MATCH
+            if best is not None and best_score >= MIN_HEADER_MATCH:
+                found.append(HeaderCell(best, r, placed, best_score))
+    return found
+
+
+def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
+    return max(0.0, min(a1, b1) - max(a0, b0))
+
+
+def _cell_under(row: RowView, header: Placed) -> tuple[Placed | None, float]:
+    """The cell of `row` below `header`, and how much of the narrower of the two they share."""
+    best, best_overlap = None, 0.0
+    for placed in row.cells:
+        overlap = _overlap(placed.x0, placed.x1, header.x0, header.x1)
+        if overlap > best_overlap:
+            best, best_overlap = placed, overlap
+    if best is None:
+        return None, 0.0
+    return best, best_overlap / max(1e-6, min(header.x1 - header.x0, best.x1 - best.x0))
+
+
+def infer_missing_headers(headers: list[HeaderCell], columns: list[str], trust: float = 0.8,
+                          spans: dict[int, tuple[float | None, float]] | None = None) -> list[HeaderCell]:
+    """Headers for columns whose own header cell was unreadable (a seal over it, a ruling lost
+    under it), from the template's column order: in a fragment where the columns on both sides
+    were read, the missing ones share the space between them (the last columns: the space to
+    the table's right edge). Where `spans` gives a fragment (by id of its table) a left edge —
+    where its row labels end, or table 四's header group (行政复议 …) begins — the first columns
+    take the space from it too, and a right edge bounds the last. Their score is lowered, so
+    the cells under them are scored with less trust."""
+    inferred = []
+    by_table: dict[int, dict[str, HeaderCell]] = {}
+    for h in headers:
+        by_table.setdefault(id(h.placed.table), {}).setdefault(h.column, h)
+    for table_id, known in by_table.items():
+        left_edge, right_edge = (spans or {}).get(table_id, (None, 1.0))
+        present = [i for i, c in enumerate(columns) if c in known]
+        if not present:
+            continue
+        gaps = list(zip(present, present[1:] + [len(columns)]))
+        if left_edge is not None:
+            gaps.insert(0, (-1, present[0]))
+        for left, right in gaps:
+            missing = columns[left + 1:right]
+            if not missing:
+                continue
+            a = known[columns[left]] if left >= 0 else None
+            b = known[columns[right]] if right < len(columns) else None
+            start = a.placed.x1 if a is not None else left_edge
+            end = b.placed.x0 if b is not None else right_edge
+            if end - start < 0.01 * len(missing):
+                continue
+            step = (end - start) / len(missing)
+            near = [h for h in (a, b) if h is not None]
+            row = max(h.row for h in near)
+            score = trust * min(h.score for h in near)
+            for k, column in enumerate(missing):
+                placed = Placed(near[0].placed.cell, near[0].placed.page, start + k * step, start + (k + 1) * step,
+                                near[0].placed.table)
+                inferred.append(HeaderCell(column, row, placed, score))
+    return inferred
+
+
+def _label_edges(rows: list[RowView], data_rows: set[int]) -> dict[int, tuple[float, float]]:
+    """Each fragment's value area (by id of its table): from where the labels of its data rows
+    end to its right edge."""
+    edges: dict[int, list[float]] = {}
+    for r in data_rows:
+        if rows[r].labels:
+            edges.setdefault(id(rows[r].labels[-1].table), []).append(max(p.x1 for p in rows[r].labels))
+    return {table_id: (float(np.median(xs)), 1.0) for table_id, xs in edges.items()}
+
+
+def _nearest_header(headers: list[HeaderCell], column: str, row: int) -> HeaderCell | None:
+    above = [h for h in headers if h.column == column and h.row < row]
+    if above:
+        return max(above, key=lambda h: (h.row, h.score))
+    others = [h for h in headers if h.column == column]
+    return max(others, key=lambda h: h.score) if others else None
+
+
+# ---------------------------------------------------------------- one table
+
+@dataclass
+class TableMatch:
+    cells: dict[str, CellResult] = field(default_factory=dict)
+    score: float = 0.0  # sum of label similarities, to choose between templates
+    found: bool = False
+    notes: list[str] = field(default_factory=list)  # how the table departs from the template
+
+
+def _result(placed: Placed | None, label_score: float, spec: TableSpec, column: str) -> CellResult:
+    if placed is None:
+        return CellResult(value=None, text=None, confidence=0.0, needs_review=True, page=None, bbox=None,
+                          label_score=0.0, found=False)
+    cell = placed.cell
+    options = dict(decimal=column in spec.decimal_columns, signed=column in spec.signed_columns)
+    if "?" not in cell.numeric_text:  # read as a number, with pooled look-alike probabilities
+        parsed, text, probs = parse_value(cell.numeric_text, **options), cell.numeric_text, cell.numeric_probs
+        char_options = cell.numeric_options
+    else:
+        parsed, text, probs = parse_value(cell.text, **options), cell.text, cell.char_probs
+        char_options = []
+    on_page = placed.table.geometry == "page"
+    return CellResult(value=parsed.value, text=text, confidence=0.0, needs_review=True,
+                      page=placed.page if on_page else None, bbox=_source_bbox(placed) if on_page else None,
+                      label_score=label_score,
+                      ocr_score=min(probs, default=1.0), parse_ok=parsed.ok,
+                      recognised=on_page and not placed.table.from_text_layer, options=char_options,
+                      under_seal=cell.under_seal)
+
+
+def _source_bbox(placed: Placed) -> list[float]:
+    """The cell's box on the rasterised page (undoing the page's normalisation)."""
+    return [round(v, 1) for v in map_bbox(placed.table.to_source, placed.cell.bbox)]
+
+
+def _values_by_order(row: RowView, k: int) -> tuple[list[Placed | None], bool]:
+    """The k value cells of a row by order: the cells after its last label, trailing blanks
+    dropped, the last k kept. Missing ones (a row printed blank, whose empty cells a text
+    extraction drops) come back None. Also whether the row held exactly what was expected."""
+    cells = row.cells
+    last_label = max((i for i, p in enumerate(cells) if is_label(p.cell.text)), default=-1)
+    values = cells[last_label + 1:]
+    while values and not values[-1].cell.text.strip():
+        values.pop()
+    extra, values = values[:-k] if len(values) > k else [], values[-k:]
+    exact = not any(p.cell.text.strip() for p in extra) and (len(values) == k or not values)
+    return values + [None] * (k - len(values)), exact
+
+
+def _blank_result(label_score: float, where: Placed | None = None) -> CellResult:
+    """A value cell printed blank: one a text extraction left out of a blank row, or a column
+    of a text reading's row with no value in it (`where`: the row's height under its header)."""
+    on_page = where is not None and where.table.geometry != "rows"
+    return CellResult(value=None, text="", confidence=0.0, needs_review=True,
+                      page=where.page if on_page else None, bbox=_source_bbox(where) if on_page else None,
+                      label_score=label_score, ocr_score=1.0,
+                      recognised=on_page and not where.table.from_text_layer)
+
+
+def _centre(placed: Placed) -> float:
+    return (placed.x0 + placed.x1) / 2
+
+
+def _by_columns(row: RowView, headers: dict[str, HeaderCell]) -> dict[str, tuple[Placed | None, bool]]:
+    """A text reading's row: each value right of the row's labels goes to the header (keyed
+    by cell id) whose column its centre lies in (columns split halfway between neighbouring
+    headers' centres, the outer ones open). A column with no value is printed blank (None);
+    of two values in one column the nearer is taken, and not trusted (True)."""
+    labels_end = max((p.x1 for p in row.labels), default=-1.0)
+    values = [p for p in row.cells if not is_label(p.cell.text) and _centre(p) > labels_end]
+    order = sorted(headers, key=lambda key: _centre(headers[key].placed))
+    edges = [(_centre(headers[a].placed) + _centre(headers[b].placed)) / 2 for a, b in zip(order, order[1:])]
+    under: dict[str, list[Placed]] = {key: [] for key in order}
+    for placed in values:
+        under[order[int(np.searchsorted(edges, _centre(placed)))]].append(placed)
+    out = {}
+    for key, found in under.items():
+        found.sort(key=lambda p: abs(_centre(p) - _centre(headers[key].placed)))
+        out[key] = (found[0] if found else None, len(found) > 1)
+    return out
+
+
+def _row_place(row: RowView, header: HeaderCell) -> Placed:
+    """Where a blank of a text reading's row lies: the row's height, the header's width."""
+    top = min(p.cell.bbox[1] for p in row.cells)
+    bottom = max(p.cell.bbox[3] for p in row.cells)
+    h = header.placed
+    cell = Cell(row=0, col=0, row_span=1, col_span=1, bbox=(h.cell.bbox[0], top, h.cell.bbox[2], bottom))
+    return Placed(cell, row.cells[0].page, h.x0, h.x1, row.cells[0].table)
+
+
+def _text_results(row: RowView, headers: dict[str, HeaderCell | None], row_score: float, spec: TableSpec,
+                  ids: list[tuple[str, str]]) -> dict[str, CellResult]:
+    """A text reading's row under its headers (by cell id; see _by_columns); a cell without a
+    header is not found."""
+    found = {cid: h for cid, h in headers.items() if h is not None}
+    placed = _by_columns(row, found) if found else {}
+    out = {}
+    for cid, column in ids:
+        header = found.get(cid)
+        if header is None:
+            out[cid] = _result(None, 0.0, spec, column)
+            continue
+        value, ambiguous = placed[cid]
+        score = min(row_score, header.score) * (SHARED_CELL_FACTOR if ambiguous else 1.0)
+        out[cid] = _result(value, score, spec, column) if value is not None else \
+            _blank_result(score, _row_place(row, header))
+    return out
+
+
+def _ordered_results(values: list[Placed | None], label_score: float, spec: TableSpec,
+                     cell_ids: list[tuple[str, str]]) -> dict[str, CellResult]:
+    return {cid: (_result(placed, label_score, spec, column) if placed is not None else _blank_result(label_score))
+            for (cid, column), placed in zip(cell_ids, values)}
+
+
+def _not_printed(spec: TableSpec, form: OneRowForm) -> tuple[dict[str, CellResult], str]:
+    """The cells of the rows a one-row form leaves out, and a warning that says so."""
+    rows = [r for r in spec.rows if r.id in form.rows and r.id != form.into]
+    cells = {f"{spec.id}/{r.id}/{c}": CellResult(value=None, text=None, confidence=0.0, needs_review=False, page=None,
+                                                 bbox=None, label_score=1.0, printed=False)
+             for r in rows for c in r.columns}
+    note = (f"table {spec.id[1:]} prints {form.labels[0]} as one row: its values are in {spec.id}/{form.into}; "
+            f"{', '.join(f'{spec.id}/{r.id}' for r in rows)} are not printed")
+    return cells, note
+
+
+def match_rows_table(rows: list[RowView], spec: TableSpec) -> TableMatch:
+    """Rows by their labels (in whichever form the table prints them), columns by their headers."""
+    fits = [(align_rows(rows, form_rows), form_rows, form) for form_rows, form in spec.row_forms()]
+    # the form whose alignment scores best; max keeps the template's own on a tie
+    (matched, sims, data_like), spec_rows, form = max(fits, key=lambda f: sum(s - 0.5 for s in f[0][1].values()))
+    headers = find_headers(rows, spec.columns, skip=data_like | set(matched.values()))
+    out = TableMatch(found=bool(matched))
+    out.score = sum(sims.values()) + sum(h.score for h in headers) * 0.5
+    confirm_headers_by_order(headers, list(spec.columns))
+    if form is not None:
+        cells, note = _not_printed(spec, form)
+        out.cells.update(cells)
+        out.notes.append(note)
+    headers += infer_missing_headers(headers, list(spec.columns), spans=_label_edges(rows, set(matched.values())))
+    chosen: dict[str, Placed | None] = {}
+    for j, spec_row in enumerate(spec_rows):
+        r = matched.get(j)
+        ids = [(f"{spec.id}/{spec_row.id}/{column}", column) for column in spec_row.columns]
+        if r is None:
+            out.cells.update({cid: _result(None, 0.0, spec, column) for cid, column in ids})
+            continue
+        geometry = rows[r].cells[0].table.geometry
+        if geometry == "rows" or not headers:
+            # no widths, or no header to put them under (the header printed on the page before,
+            # unreadable): the values in printed order, trusted less without the header
+            values, exact = _values_by_order(rows[r], len(ids))
+            trust = (1.0 if exact else 0.5) * (1.0 if geometry == "rows" else 0.5)
+            out.cells.update(_ordered_results(values, sims[j] * trust, spec, ids))
+            continue
+        if geometry == "text":  # no cells: the values under their headers
+            heads = {cid: _nearest_header(headers, column, r) for cid, column in ids}
+            out.cells.update(_text_results(rows[r], heads, sims[j], spec, ids))
+            continue
+        for cid, column in ids:
+            header = _nearest_header(headers, column, r)
+            if header is None:
+                out.cells[cid] = _result(None, 0.0, spec, column)
+                continue
+            placed, share = _cell_under(rows[r], header.placed)
+            label_score = min(sims[j], header.score) * min(1.0, share / 0.6)
+            out.cells[cid] = _result(placed if share > 0.3 else None, label_score, spec, column)
+            chosen[cid] = placed if share > 0.3 else None
+    _distrust_shared(out, chosen)
+    return out
+
+
+def _distrust_shared(out: TableMatch, chosen: dict[str, Placed | None]):
+    """One detected cell under two template cells: the ruling between them was lost, and its
+    text is both values run together, or one of them. Neither is to be trusted."""
+    under = Counter(id(p.cell) for p in chosen.values() if p is not None)
+    for cid, placed in chosen.items():
+        if placed is not None and under[id(placed.cell)] > 1:
+            out.cells[cid].label_score *= SHARED_CELL_FACTOR
+
+
+def _numeric_cells(row: RowView) -> int:
+    return sum(parse_value(p.cell.text).value is not None for p in row.cells)
+
+
+def _group_span(header: HeaderCell, groups: list[HeaderCell]) -> tuple[float, float]:
+    """A header group's extent on a text reading: halfway to its neighbours' centres."""
+    centres = sorted(_centre(h.placed) for h in groups)
+    mine = centres.index(_centre(header.placed))
+    left = (centres[mine - 1] + centres[mine]) / 2 if mine else 0.0
+    right = (centres[mine] + centres[mine + 1]) / 2 if mine + 1 < len(centres) else 1.0
+    return left, right
+
+
+def match_group_table(rows: list[RowView], spec: TableSpec) -> TableMatch:
+    """Table 四: the row of a cell is named by a header group (行政复议 …), not by a row label."""
+    groups = find_headers(rows, {g.id: g.labels for g in spec.rows}, skip=set())
+    # the groups fill the table's width: the first starts at its left edge
+    groups += infer_missing_headers(groups, [g.id for g in spec.rows],
+                                    spans={id(h.placed.table): (0.0, 1.0) for h in groups})
+    leaves = find_headers(rows, spec.columns, skip=set())
+    out = TableMatch(found=bool(groups))
+    out.score = sum(h.score for h in groups) + 0.5 * sum(h.score for h in leaves)
+    header_rows = {h.row for h in groups + leaves}
+    data_row = None
+    if header_rows:
+        below = [r for r in range(max(header_rows) + 1, len(rows))]
+        numeric = [r for r in below if _numeric_cells(rows[r]) >= 3]
+        data_row = numeric[0] if numeric else (below[0] if below else None)
+    ids = [(f"{spec.id}/{group.id}/{column}", column) for group in spec.rows for column in group.columns]
+    if data_row is not None and rows[data_row].cells[0].table.geometry == "rows":
+        values, exact = _values_by_order(rows[data_row], len(ids))
+        label_score = min((h.score for h in groups), default=0.0) * (1.0 if exact else 0.5)
+        out.cells.update(_ordered_results(values, label_score, spec, ids))
+        return out
+    text = data_row is not None and rows[data_row].cells[0].table.geometry == "text"
+    chosen: dict[str, Placed | None] = {}
+    leaf_headers: dict[str, HeaderCell | None] = {}
+    heads = {group.id: max((h for h in groups if h.column == group.id), key=lambda h: h.score, default=None)
+             for group in spec.rows}
+    for group in spec.rows:
+        group_header = heads[group.id]
+        inside: list[HeaderCell] = []
+        if group_header is not None:
+            # a ruled group header's cell spans its columns; a text reading's is its words,
+            # and its columns reach halfway to the next group's
+            g0, g1 = _group_span(group_header, [h for h in heads.values() if h is not None]) if text else \
+                (group_header.placed.x0, group_header.placed.x1)
+            inside = [h for h in leaves if g0 - 0.01 <= _centre(h.placed) <= g1 + 0.01]
+            inside += infer_missing_headers(inside, list(group.columns),
+                                            spans={id(h.placed.table): (g0, g1) for h in inside})
+        for column in group.columns:
+            cid = f"{spec.id}/{group.id}/{column}"
+            leaf = max((h for h in inside if h.column == column), key=lambda h: h.score, default=None)
+            if leaf is not None and group_header is not None:
+                leaf = HeaderCell(leaf.column, leaf.row, leaf.placed, min(group_header.score, leaf.score))
+            leaf_headers[cid] = leaf
+            if text:
+                continue  # all the columns at once, below
+            if leaf is None or data_row is None:
+                out.cells[cid] = _result(None, 0.0, spec, column)
+                continue
+            placed, share = _cell_under(rows[data_row], leaf.placed)
+            label_score = leaf.score * min(1.0, share / 0.6)
+            out.cells[cid] = _result(placed if share > 0.3 else None, label_score, spec, column)
+            chosen[cid] = placed if share > 0.3 else None
+    if text:
+        out.cells.update(_text_results(rows[data_row], leaf_headers, 1.0, spec, ids))
+    _distrust_shared(out, chosen)
+    return out
+
+
+# ---------------------------------------------------------------- whole report
+
+@dataclass
+class Reconstruction:
+    template: Template | None
+    cells: dict[str, CellResult]
+    warnings: list[str]
+
+
+def reconstruct(readings: list[list[Table]], templates: list[Template]) -> Reconstruction:
+    """The report's cells under the template that fits best, from one or more structure
+    readings of its tables (reconciled cell by cell, see reconcile.py)."""
+    grouped = [group_fragments(tables, templates) for tables in readings]
+    best: tuple[float, Template, list[dict[str, TableMatch | None]]] | None = None
+    for template in templates:
+        matches = []
+        for fragments in grouped:
+            per_table = {}
+            for tid in TABLE_IDS:
+                spec = template.tables[tid]
+                matcher = match_group_table if spec.layout == "column_groups" else match_rows_table
+                per_table[tid] = matcher(fragments[tid], spec) if fragments[tid] else None
+            matches.append(per_table)
+        score = sum(m.score for per_table in matches for m in per_table.values() if m)
+        if best is None or score > best[0]:
+            best = (score, template, matches)
+    score, template, matches = best
+    if score == 0:
+        return Reconstruction(None, {}, ["no template table found"])
+    warnings = []
+    per_reading: list[dict[str, CellResult]] = [{} for _ in matches]
+    for tid in TABLE_IDS:
+        spec = template.tables[tid]
+        if not any(m[tid] is not None and m[tid].found for m in matches):
+            warnings.append(f"table {tid} ({spec.title}) not found")
+        for cells, per_table in zip(per_reading, matches):
+            match = per_table[tid]
+            if match is None or not match.found:
+                match = TableMatch(cells={cid: _result(None, 0.0, spec, "") for cid in spec.cell_ids()})
+            cells.update(match.cells)
+            warnings += [note for note in match.notes if note not in warnings]
+    ordered = [{cid: cells[cid] for cid in template.cell_ids()} for cells in per_reading]
+    return Reconstruction(template, reconcile(ordered), warnings)

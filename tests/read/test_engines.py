@@ -1,0 +1,102 @@
+"""The engines: PyTorch runs the bundled models as ONNX Runtime does, crop for crop."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import onnx  # the test extra installs both (torch==2.13.0, the CPU build): nothing here skips
+import pytest
+import torch
+
+from pipeline.cli import main
+from pipeline.read.engines import load_model, resolve
+from pipeline.read.engines.onnx_runtime import has_cuda
+from pipeline.read.ocr import PPOCRRecognizer, bundled_model
+
+
+@pytest.fixture(scope="module")
+def scan_crops(pipeline, generated):
+    """Every line crop the pipeline recognises on a generated scan of each format."""
+    crops = []
+    for template in ("2021", "2019"):
+        crops += [job.image for job in pipeline.prepare(generated[("scan", template)].pdf).lines]
+    assert len(crops) > 300
+    return crops
+
+
+def test_torch_reads_every_crop_as_onnx_runtime_does(scan_crops):
+    onnx_rec = PPOCRRecognizer(engine="onnx", batch_size=64)
+    torch_rec = PPOCRRecognizer(engine="torch", batch_size=64)
+    assert torch_rec.charset == onnx_rec.charset
+    for a, b in zip(onnx_rec.recognize(scan_crops), torch_rec.recognize(scan_crops)):
+        assert (a.text, a.numeric_text) == (b.text, b.numeric_text)
+        assert np.allclose(a.char_probs, b.char_probs, atol=1e-3)
+        assert np.allclose(a.numeric_probs, b.numeric_probs, atol=1e-3)
+
+
+def test_orientation_classifier_graph_runs_on_torch_too():
+    """The classifier stays on ONNX Runtime in the pipeline; its graph (Constant, Clip, Cast,
+    GlobalAveragePool...) is still one the torch engine runs, within float error."""
+    x = np.random.default_rng(1).uniform(-1, 1, (4, 3, 48, 192)).astype(np.float32)
+    path = bundled_model("ch_ppocr_mobile_v2.0_cls_mobile.onnx")
+    assert np.abs(load_model(path, "torch").run(x) - load_model(path, "onnx").run(x)).max() < 1e-4
+
+
+def _one_node_model(tmp_path, node, x_shape, y_shape, weights=()):
+    from onnx import TensorProto, helper, numpy_helper
+
+    graph = helper.make_graph(
+        [node], "g", [helper.make_tensor_value_info("x", TensorProto.FLOAT, x_shape)],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, y_shape)],
+        [numpy_helper.from_array(w, name) for name, w in weights])
+    path = tmp_path / "model.onnx"
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 11)], ir_version=7), str(path))
+    return path
+
+
+@pytest.mark.parametrize("size,stride,kernel", [(9, 2, 3), (10, 2, 3), (7, 1, 2), (8, 3, 4)])
+def test_same_upper_padding_matches_onnx_runtime(tmp_path, size, stride, kernel):
+    """The padding onnx2torch lacks: odd totals go at the end, the output is ceil(size/stride)."""
+    from onnx import helper
+
+    w = np.random.default_rng(2).normal(size=(2, 1, kernel, kernel)).astype(np.float32)
+    node = helper.make_node("Conv", ["x", "w"], ["y"], auto_pad="SAME_UPPER", strides=[stride, stride])
+    path = _one_node_model(tmp_path, node, [1, 1, size, size + 1], None, [("w", w)])
+    x = np.random.default_rng(3).normal(size=(1, 1, size, size + 1)).astype(np.float32)
+    expected = load_model(path, "onnx").run(x)
+    got = load_model(path, "torch").run(x)
+    assert got.shape == expected.shape and np.abs(got - expected).max() < 1e-5
+
+
+def test_a_model_with_an_operator_it_lacks_fails_at_load_naming_it(tmp_path):
+    from onnx import helper
+
+    path = _one_node_model(tmp_path, helper.make_node("Tanh", ["x"], ["y"], name="n7"), [1, 4], [1, 4])
+    with pytest.raises(ValueError, match="Tanh.*n7"):
+        load_model(path, "torch")
+
+
+def test_resolve_names_what_is_missing():
+    assert resolve("onnx", "cpu") == ("onnx", "cpu")
+    assert resolve("torch", "cpu") == ("torch", "cpu")
+    if not torch.cuda.is_available():
+        assert resolve("auto", "auto") == ("onnx", "cuda" if has_cuda() else "cpu")
+        assert resolve("torch", "auto") == ("torch", "cpu")
+        with pytest.raises(RuntimeError, match="PyTorch sees no CUDA GPU"):
+            resolve("torch", "cuda")
+
+
+def test_run_on_torch_gives_the_same_report_as_the_default(generated, tmp_path):
+    pdf = generated[("scan", "2019")].pdf
+    assert main(["run", str(pdf), "-o", str(tmp_path / "default")]) == 0
+    assert main(["run", str(pdf), "-o", str(tmp_path / "torch"), "--engine", "torch", "--device", "cpu"]) == 0
+    default, on_torch = (json.loads((tmp_path / d / f"{pdf.stem}.json").read_text(encoding="utf-8"))
+                         for d in ("default", "torch"))
+    assert on_torch["cells"].keys() == default["cells"].keys()
+    for cid, cell in default["cells"].items():
+        other = on_torch["cells"][cid]
+        assert (other["value"], other["text"], other["needs_review"]) == (cell["value"], cell["text"], cell["needs_review"])
+        assert other["confidence"] == pytest.approx(cell["confidence"], abs=1e-3)
+    assert on_torch["report"] == default["report"]
+    run = json.loads((tmp_path / "torch" / "manifest.jsonl").read_text(encoding="utf-8").splitlines()[-1])
+    assert run["settings"]["engine"] == "torch" and run["settings"]["device"] == "cpu"

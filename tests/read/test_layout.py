@@ -1,0 +1,126 @@
+import cv2
+import numpy as np
+import pytest
+
+from pipeline.read.ingest import iter_pages
+from pipeline.read.layout import LayoutOptions, PageNormaliser, binarize, estimate_skew, find_tables, ruling_lines
+from pipeline.types import Page
+
+
+def _rotated(image: np.ndarray, angle: float) -> np.ndarray:
+    h, w = image.shape
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+    return cv2.warpAffine(image, m, (w, h), borderValue=255)
+
+
+@pytest.mark.parametrize("angle", [-2.0, -0.7, 0.0, 1.3, 2.0])
+def test_skew_is_measured_within_a_tenth_of_a_degree(generated, angle):
+    page = list(iter_pages(generated[("digital", "2021")].pdf))[1]
+    measured = estimate_skew(binarize(_rotated(page.image, angle)), 5.0)
+    assert measured == pytest.approx(-angle, abs=0.1)
+
+
+def test_normaliser_straightens_a_scan_and_keeps_the_way_back(generated):
+    page = list(iter_pages(generated[("digital", "2021")].pdf))[1]
+    scan = Page(number=2, image=_rotated(page.image, 1.5), dpi=page.dpi)
+    PageNormaliser()(scan)
+    assert estimate_skew(binarize(scan.image), 5.0) == pytest.approx(0.0, abs=0.1)
+    assert not np.allclose(scan.to_source, np.eye(3))
+
+
+def test_tables_are_found_on_table_pages_and_not_on_prose(generated):
+    opt = LayoutOptions()
+    counts = []
+    for page in iter_pages(generated[("scan", "2019")].pdf):
+        PageNormaliser()(page)
+        counts.append(len(find_tables(ruling_lines(page.image, page.dpi, opt), opt)))
+    assert sum(counts) >= 3  # tables 二, 三 and 四, some maybe split over pages
+    blank = np.full((2339, 1654), 235, np.uint8)
+    cv2.putText(blank, "no table here", (200, 400), cv2.FONT_HERSHEY_SIMPLEX, 3, 20, 5)
+    assert find_tables(ruling_lines(blank, 200, opt), opt) == []
+
+
+@pytest.fixture(scope="module")
+def upright_page(generated):
+    """Page 2 of a born-digital report as a grey image, with the centre of a table cell on it."""
+    page = list(iter_pages(generated[("digital", "2021")].pdf))[1]
+    opt = LayoutOptions()
+    region = find_tables(ruling_lines(page.image, page.dpi, opt), opt)[0]
+    return page, ((region[0] + region[2]) / 2, (region[1] + region[3]) / 2)
+
+
+def _back(page: Page, point) -> np.ndarray:
+    """A point of the normalised image on the image the normaliser was given."""
+    x, y, w = page.to_source @ np.array([point[0], point[1], 1.0])
+    return np.array([x / w, y / w])
+
+
+@pytest.mark.parametrize("turns", [1, 2, 3])
+def test_a_turned_page_is_turned_upright_and_maps_back(upright_page, turns):
+    from pipeline.read.ocr import OrientationClassifier
+
+    page, centre = upright_page
+    turned = np.ascontiguousarray(np.rot90(page.image, turns))
+    scan = Page(number=2, image=turned.copy(), dpi=page.dpi)
+    PageNormaliser(orientation=OrientationClassifier())(scan)
+    assert scan.image.shape == page.image.shape
+    assert np.mean(np.abs(scan.image.astype(int) - page.image.astype(int))) < 3  # the same page, upright
+    # where the table's centre is now, on the turned image
+    h, w = page.image.shape
+    expected = {1: (centre[1], w - 1 - centre[0]), 2: (w - 1 - centre[0], h - 1 - centre[1]),
+                3: (h - 1 - centre[1], centre[0])}[turns]
+    assert np.allclose(_back(scan, centre), expected, atol=2)
+
+
+def test_a_photo_of_a_page_is_flattened(upright_page):
+    import random
+
+    from pipeline.generate.scan import photograph
+
+    page, centre = upright_page
+    photo = photograph(page.image, random.Random(3))
+    scan = Page(number=2, image=photo, dpi=page.dpi)
+    PageNormaliser()(scan)
+    h, w = page.image.shape
+    assert abs(scan.image.shape[0] - h) < 0.03 * h and abs(scan.image.shape[1] - w) < 0.03 * w
+    opt = LayoutOptions()
+    (region, *found) = find_tables(ruling_lines(scan.image, scan.dpi, opt), opt)
+    (want, *others) = find_tables(ruling_lines(page.image, page.dpi, opt), opt)
+    assert len(found) == len(others)  # no sliver of the desk along an edge taken for a ruling
+    # the table where it is on the flat page (the flattened sheet's own size may differ a little)
+    size = np.array(scan.image.shape[::-1] * 2, float)
+    assert np.allclose(np.array(region) / size, np.array(want) / np.array([w, h, w, h]), atol=0.005)
+
+
+def test_worn_rulings_still_make_the_grid(upright_page):
+    import random
+
+    from pipeline.generate.scan import break_lines
+    from pipeline.read.structure.ruled import build_grid
+
+    page, _ = upright_page
+    opt = LayoutOptions()
+    worn = break_lines(page.image, random.Random(5), page.dpi)
+    grids = []
+    for image in (page.image, worn):
+        lines = ruling_lines(image, page.dpi, opt)
+        table = build_grid(lines, find_tables(lines, opt)[0], 2, page.dpi)
+        grids.append({(c.row, c.col, c.row_span, c.col_span) for c in table.cells})
+    # every ruling is faded and broken about once an inch; where gaps cluster on a short segment
+    # two cells may merge (their values then fail to parse or to add up, and are flagged)
+    assert len(grids[0] & grids[1]) >= 0.98 * len(grids[0])
+
+
+def test_a_table_whose_worn_rulings_fell_apart_is_found_whole():
+    """A one-row table whose rulings broke into interleaved pieces (the top line on its own, the
+    left border with a stub of the bottom line) is one table, not a narrow piece dropped."""
+    image = np.full((300, 1400), 235, np.uint8)
+    cv2.line(image, (120, 100), (1300, 100), 40, 3)  # top, from just right of the left border
+    cv2.line(image, (100, 90), (100, 170), 40, 3)  # left border, off the top line
+    cv2.line(image, (100, 160), (380, 160), 40, 3)  # bottom stub joined to the border
+    cv2.line(image, (430, 160), (1300, 160), 40, 3)  # the rest of the bottom line
+    for x in range(550, 1301, 150):
+        cv2.line(image, (x, 100), (x, 160), 40, 3)
+    opt = LayoutOptions()
+    (region,) = find_tables(ruling_lines(image, 200, opt), opt)
+    assert region[0] < 105 and region[2] > 1295

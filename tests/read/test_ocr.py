@@ -1,0 +1,70 @@
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from pipeline.generate.render import FONT_FILES
+from pipeline.read.ocr import PPOCRRecognizer, ink_lines, row_crops, split_lines
+
+
+def _text_image(text: str, size: int = 36, lines: int = 1) -> np.ndarray:
+    font = ImageFont.truetype(FONT_FILES["wqy-zenhei"], size)
+    img = Image.new("L", (40 + size * max(len(t) for t in text.split("\n")), 30 + int(size * 1.6) * lines), 235)
+    ImageDraw.Draw(img).multiline_text((20, 15), text, fill=20, font=font, spacing=size // 2)
+    return np.asarray(img)
+
+
+@pytest.fixture(scope="module")
+def recognizer():
+    return PPOCRRecognizer()
+
+
+def test_reads_labels_and_numbers(recognizer):
+    texts = ["行政许可", "180.338174", "1583", "（三）不予公开"]
+    results = recognizer.recognize([_text_image(t) for t in texts])
+    assert [r.text.replace(" ", "") for r in results][:3] == texts[:3]
+    assert results[3].text.replace(" ", "").replace("(", "（").replace(")", "）") == texts[3]
+    for r in results:
+        assert len(r.char_probs) == len(r.text) and all(0 < p <= 1 for p in r.char_probs)
+
+
+def test_numeric_reading_pools_look_alikes(recognizer):
+    (r,) = recognizer.recognize([_text_image("0")])
+    assert r.numeric_text == "0"
+    assert r.numeric_probs[0] >= max(r.char_probs[0], 0.9)
+    (label,) = recognizer.recognize([_text_image("规章")])
+    assert "?" in label.numeric_text
+
+
+def test_text_lines_split_wrapped_labels_and_stop_at_cell_edges():
+    img = _text_image("1.申请人无正当理由\n逾期不补正", lines=2)
+    everything = (0, 0, img.shape[1], img.shape[0])
+    no_cuts = np.zeros(img.shape, np.uint8)
+    lines = ink_lines(img, everything, no_cuts, dpi=200)
+    assert len(lines) == 2 and lines[0][0].bbox[1] < lines[1][0].bbox[1]
+    assert lines[0][0].bbox[2] - lines[0][0].bbox[0] > 1.5 * (lines[1][0].bbox[2] - lines[1][0].bbox[0])
+    cut = no_cuts.copy()
+    x, (_, top, _, bottom) = int(lines[1][0].centre[0]), [int(v) for v in lines[1][0].bbox]
+    cut[top - 8:bottom + 8, x - 1:x + 2] = 255  # a cell edge through the second line
+    assert len(ink_lines(img, everything, cut, dpi=200)) == 3
+    blank = np.full((60, 200), 235, np.uint8)
+    assert ink_lines(blank, (0, 0, 200, 60), np.zeros_like(blank), dpi=200) == []
+    assert row_crops(blank, (0, 0, 200, 60), dpi=200) == []
+    assert split_lines(np.zeros((10, 10), np.uint8), 2) == []
+
+
+def test_lines_set_so_close_that_they_touch_are_cut_apart(recognizer):
+    """Single-spaced prose on a scan: one line's lowest strokes meet the next one's highest, so
+    no blank row lies between them; each line is still its own crop, read in order."""
+    texts = ["一年来共收到政府信息公开申请26件", "全年主动公开政府信息1496条"]
+    img = _text_image("\n".join(texts), lines=2).copy()
+    rows = np.flatnonzero((img < 128).any(axis=1))
+    gap = [r for r in range(rows[0], rows[-1]) if not (img[r] < 128).any()]
+    img[gap, 60:64] = 20  # a stroke bridging the blank rows between the lines
+    crops = row_crops(img, (0, 0, img.shape[1], img.shape[0]), dpi=200)
+    assert len(crops) == 2 and crops[0][0][3] <= crops[1][0][1]
+    assert [r.text.replace(" ", "") for r in recognizer.recognize([c for _, c in crops])] == texts
+
+
+def test_a_title_line_is_read_whole_across_its_spaces():
+    img = _text_image("彭阳县交岔乡人民政府  2021  年")
+    assert len(row_crops(img, (0, 0, img.shape[1], img.shape[0]), dpi=200)) == 1

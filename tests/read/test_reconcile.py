@@ -1,0 +1,34 @@
+"""Reconcile (pipeline/read/reconcile.py): one value per cell from the ruled and the text reading."""
+from pipeline.read.reconcile import reconcile
+from pipeline.types import CellResult
+
+
+def _cell(value, text=None, label=1.0, found=True) -> CellResult:
+    text = ("" if value is None else str(value)) if text is None else text
+    return CellResult(value=value, text=text, confidence=0.0, needs_review=True, page=1, bbox=None, label_score=label,
+                      ocr_score=0.99, parse_ok=value is not None or not text, found=found, recognised=True)
+
+
+def test_agreement_is_support_from_both():
+    (cell,) = reconcile([{"a": _cell(5, label=0.8)}, {"a": _cell(5, label=1.0)}]).values()
+    assert (cell.value, cell.support, cell.readings, cell.disputed) == (5, 2, 2, None)
+    assert cell.label_score == 1.0  # the better match of the two stands for both
+
+
+def test_a_cell_one_reading_lost_is_taken_from_the_other():
+    (cell,) = reconcile([{"a": _cell(None, found=False)}, {"a": _cell(7)}]).values()
+    assert (cell.value, cell.support, cell.readings) == (7, 1, 2)
+
+
+def test_disagreement_keeps_the_better_supported_and_the_other_as_disputed():
+    # ink beats a blank: a reading that lost a row reads its cells as blank
+    (cell,) = reconcile([{"a": _cell(None)}, {"a": _cell(12)}]).values()
+    assert (cell.value, cell.disputed) == (12, None)
+    # a number beats an unreadable reading
+    (cell,) = reconcile([{"a": _cell(None, text="a")}, {"a": _cell(0)}]).values()
+    assert cell.value == 0
+    # of two numbers, the better row and header match; on a tie, the first (ruled) reading
+    (cell,) = reconcile([{"a": _cell(3, label=0.7)}, {"a": _cell(8, label=0.95)}]).values()
+    assert (cell.value, cell.disputed, cell.support) == (8, 3, 1)
+    (cell,) = reconcile([{"a": _cell(3)}, {"a": _cell(8)}]).values()
+    assert (cell.value, cell.disputed) == (3, 8)

@@ -1,0 +1,158 @@
+import json
+
+import pytest
+
+from pipeline.read.reconstruct import (Placed, RowView, align_rows, find_headers, group_fragments, is_label,
+                                       match_group_table, match_rows_table, parse_value)
+from pipeline.templates import load_templates
+from pipeline.types import Cell, Table
+
+from ..conftest import DATA
+
+
+@pytest.mark.parametrize("text,kwargs,value,ok", [
+    ("14", {}, 14, True),
+    ("１４", {}, 14, True),
+    ("O", {}, 0, True),
+    ("l2", {}, 12, True),
+    ("1,583", {}, 1583, True),
+    ("180.338174", {"decimal": True}, 180.338174, True),
+    ("646902.82", {"decimal": True}, 646902.82, True),
+    ("", {}, None, True),
+    ("—", {}, None, True),
+    ("无", {}, None, True),
+    ("-3", {"signed": True}, -3, True),
+    ("-3", {}, None, False),
+    ("1.5", {}, 1.5, False),
+    ("规章", {}, None, False),
+])
+def test_parse_value(text, kwargs, value, ok):
+    parsed = parse_value(text, **kwargs)
+    assert parsed.value == value and parsed.ok is ok
+
+
+def _row(*texts):
+    table = Table(page=1, bbox=(0, 0, 100, 10), n_rows=1, n_cols=len(texts))
+    cells = [Cell(0, i, 1, 1, (i * 10, 0, i * 10 + 10, 10), text=t) for i, t in enumerate(texts)]
+    return RowView([Placed(c, 1, c.bbox[0] / 100, c.bbox[2] / 100, table) for c in cells])
+
+
+def test_alignment_survives_missing_extra_and_misread_rows():
+    spec = load_templates()["2021"].tables["t3"]
+    labels = {r.id: r.labels[0] for r in spec.rows}
+    rows = [_row("申请人情况"), _row(labels["new"], "1"), _row("某个无关的行", "2"),
+            _row("三、本年度办理结果", "（一）予以公开", "3"),
+            # partial is missing; a misread label still matches:
+            _row("（三）不子公开", "1.属于国家秘宻", "4")]
+    matched, sims, _ = align_rows(rows, spec.rows)
+    ids = {spec.rows[j].id: i for j, i in matched.items()}
+    assert ids == {"new": 1, "disclosed": 3, "withheld.state_secret": 4}
+    assert sims[next(j for j, r in enumerate(spec.rows) if r.id == "withheld.state_secret")] < 1.0
+
+
+SEEDS = json.loads((DATA / "seed_t3_labels.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("seed", sorted(SEEDS))
+def test_template_rows_and_columns_match_the_labels_of_real_reports(seed):
+    """The table 三 label cells of the five real reports (their own spelling: 不予以处理,
+    社会公益性组织, half-width brackets, spaces inside labels) map onto every template row."""
+    case = SEEDS[seed]
+    spec = load_templates()[case["format"]].tables["t3"]
+    rows = [_row(text) for text in case["t3_labels"]]
+    matched, sims, data_like = align_rows(rows, spec.rows)
+    assert sorted(matched) == list(range(len(spec.rows)))
+    assert min(sims.values()) >= 0.9
+    headers = {h.column for h in find_headers(rows, spec.columns, skip=data_like | set(matched.values()))}
+    # seed 000's extraction splits "商业\n企业" into two cells: its first half still names the column
+    assert headers == set(spec.columns)
+
+
+def _table(page: int, rows: list[list[str]]) -> Table:
+    cells = [Cell(r, c, 1, 1, (c * 10, r * 10, c * 10 + 10, r * 10 + 10), text=t)
+             for r, row in enumerate(rows) for c, t in enumerate(row)]
+    return Table(page=page, bbox=(0, 0, 10 * len(rows[0]), 10 * len(rows)), n_rows=len(rows),
+                 n_cols=len(rows[0]), cells=cells)
+
+
+def test_fragments_are_told_apart_and_continuations_joined():
+    templates = list(load_templates().values())
+    t4_head = _table(3, [["行政复议", "行政诉讼"], ["结果维持", "结果纠正"]])
+    t4_tail = _table(4, [["0", "1", "2", "3"]])  # only numbers: the rest of table 四
+    stray = _table(7, [["5", "6", "7", "8"]])  # numbers pages later: not part of it
+    other = _table(4, [["项目", "金额"], ["办公经费", "12"]])  # a table that is no template table
+    grouped = group_fragments([t4_head, t4_tail, stray], templates)
+    assert len(grouped["t4"]) == 3 and grouped["t3"] == [] and grouped["t2"] == []
+    grouped = group_fragments([t4_head, other, t4_tail], templates)
+    assert len(grouped["t4"]) == 2  # after a foreign table, a bare fragment is not joined
+
+
+def test_a_value_misread_with_one_stray_character_is_no_label():
+    """A seal's stroke read as 一 or 国 beside a digit must not become a row's last label."""
+    assert is_label("其他") and is_label("(一)予以公开")
+    assert not is_label("一0") and not is_label("国") and not is_label("无") and not is_label("12")
+
+
+def test_table_four_group_and_column_headers_lost_are_inferred_from_the_template_order():
+    """A ruling lost under 未经复议直接起诉 merges it with a column header below: neither reads.
+    The group lies between the two groups read; its missing column between its neighbours."""
+    spec = load_templates()["2021"].tables["t4"]
+    leaves = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
+    table = Table(page=1, bbox=(0, 0, 150, 40), n_rows=4, n_cols=15)
+
+    def cell(row, col, span, text):
+        c = Cell(row, col, 1, span, (col * 10, row * 10, (col + span) * 10, row * 10 + 10), text=text,
+                 numeric_text=text if text.isdigit() else "?")
+        return Placed(c, 1, col / 15, (col + span) / 15, table)
+
+    values = list(range(15))
+    rows = [RowView([cell(0, 0, 5, "行政复议"), cell(0, 5, 10, "行政诉讼")]),
+            RowView([cell(1, c, 1, leaves[c]) for c in range(5)]
+                    + [cell(1, 5, 5, "经复议直接起诉结结其"), cell(1, 10, 5, "复议后起诉")]),
+            RowView([cell(2, 5 + c, 1, text) for c, text in enumerate(leaves) if c != 2]
+                    + [cell(2, 10 + c, 1, text) for c, text in enumerate(leaves)]),
+            RowView([cell(3, c, 1, str(v)) for c, v in enumerate(values)])]
+    match = match_group_table(rows, spec)
+    got = [match.cells[f"t4/{g.id}/{column}"] for g in spec.rows for column in g.columns]
+    assert [c.value for c in got] == values
+    direct = [match.cells[f"t4/litigation_direct/{column}"] for column in spec.rows[1].columns]
+    review = match.cells["t4/review/upheld"]
+    assert all(c.label_score < review.label_score for c in direct)  # inferred: trusted less
+
+
+def test_a_first_value_column_whose_header_is_lost_lies_where_the_row_labels_end():
+    """自然人 unreadable (a seal over it): the column between the labels and 商业企业 is its."""
+    spec = load_templates()["2021"].tables["t3"]
+    table = Table(page=1, bbox=(0, 0, 110, 20), n_rows=2, n_cols=8)
+
+    def cell(row, x0, x1, text):
+        c = Cell(row, 0, 1, 1, (x0, row * 10, x1, row * 10 + 10), text=text,
+                 numeric_text=text if text.isdigit() else "?")
+        return Placed(c, 1, x0 / 110, x1 / 110, table)
+
+    headers = ["@#", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"]
+    values = ["3", "1", "0", "0", "0", "2", "6"]
+    rows = [RowView([cell(0, 0, 40, "项目")] + [cell(0, 40 + 10 * i, 50 + 10 * i, h) for i, h in enumerate(headers)]),
+            RowView([cell(1, 0, 40, spec.rows[0].labels[0])]
+                    + [cell(1, 40 + 10 * i, 50 + 10 * i, v) for i, v in enumerate(values)])]
+    match = match_rows_table(rows, spec)
+    assert [match.cells[f"t3/new/{c}"].value for c in spec.rows[0].columns] == [int(v) for v in values]
+    assert match.cells["t3/new/natural_person"].label_score < match.cells["t3/new/commercial"].label_score
+
+
+def test_a_row_broken_by_a_page_break_is_one_row():
+    """Word lets a row break across pages: its label's start and values on one page, the rest
+    of its label on top of the next (below the header, repeated there). The two halves are one
+    row, and the values are that row's."""
+    templates = list(load_templates().values())
+    header = ["（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", "自然人", "总计"]
+    page3 = _table(3, [header, ["（五）不予处理", "5.要求行政机关确认或重新出具已获取信息", "0", "0"],
+                       ["（六）其他处理", "1.申请人无正当理由逾", "3", "3"]])
+    page4 = _table(4, [header, ["", "期不补正、行政机关不再处理其政府信息公开申请", "", ""],
+                       ["", "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", "1", "1"]])
+    rows = group_fragments([page3, page4], templates)["t3"]
+    assert len(rows) == 3 + 2  # the header repeated on page 4, the broken row whole
+    spec = templates[0].tables["t3"] if templates[0].id == "2021" else templates[1].tables["t3"]
+    matched, _, _ = align_rows(rows, spec.rows)
+    broken = rows[matched[[r.id for r in spec.rows].index("other.overdue_correction")]]
+    assert [p.cell.text for p in broken.cells if p.cell.text.isdigit()] == ["3", "3"]

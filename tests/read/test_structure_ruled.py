@@ -1,0 +1,55 @@
+import random
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from pipeline.generate.scan import ScanOptions, degrade
+from pipeline.read.ingest import iter_pages
+from pipeline.read.layout import LayoutOptions, PageNormaliser, find_tables, ruling_lines
+from pipeline.read.structure.ruled import build_grid
+from pipeline.types import Page
+
+
+def _t4_table(page):
+    opt = LayoutOptions()
+    lines = ruling_lines(page.image, page.dpi, opt)
+    tables = [build_grid(lines, region, page.number, page.dpi) for region in find_tables(lines, opt)]
+    return [t for t in tables if t and t.n_cols == 15]
+
+
+@pytest.mark.parametrize("skew", [0.0, 2.0, -2.0])
+def test_table_four_lattice_and_merges_survive_skew(generated, skew):
+    """Table 四: 15 columns; 行政复议 spans 5, 行政诉讼 spans 10, the leaf headers of 行政复议 span 2 rows."""
+    pages = list(iter_pages(generated[("digital", "2021")].pdf))
+    found = []
+    for page in pages:
+        tilted = np.asarray(Image.fromarray(page.image).rotate(skew, fillcolor=255, resample=Image.BILINEAR))
+        scan = degrade(tilted, random.Random(1), ScanOptions(max_skew=0.0))
+        found += _t4_table(PageNormaliser()(Page(number=page.number, image=scan, dpi=page.dpi)))
+    (table,) = [t for t in found if t.n_rows >= 4]
+    spans = sorted((c.row, c.col, c.row_span, c.col_span) for c in table.cells)
+    assert (0, 0, 1, 5) in spans and (0, 5, 1, 10) in spans
+    assert (1, 0, 2, 1) in spans and (1, 5, 1, 5) in spans and (1, 10, 1, 5) in spans
+    assert sum(1 for s in spans if s[0] == table.n_rows - 1 and s[2:] == (1, 1)) == 15
+
+
+def test_a_one_row_table_keeps_a_worn_vertical_ruling():
+    """A short row's ruling broken by a gap leaves no run long enough for the line masks; it
+    still separates the two values."""
+    import cv2
+
+    dpi = 200
+    image = np.full((400, 1200), 235, np.uint8)
+    xs = [100, 300, 500, 700, 900, 1100]
+    cv2.rectangle(image, (xs[0], 100), (xs[-1], 160), 40, 2)
+    for x in xs[1:-1]:
+        cv2.line(image, (x, 100), (x, 160), 40, 2)
+    image[120:129, 497:504] = 235  # a gap in a vertical ruling: 20 and 31 px of it left
+    for i, x in enumerate(xs[:-1]):
+        cv2.putText(image, str(7 * i), (x + 80, 142), cv2.FONT_HERSHEY_SIMPLEX, 0.9, 40, 2)
+    opt = LayoutOptions()
+    lines = ruling_lines(image, dpi, opt)
+    (region,) = find_tables(lines, opt)
+    table = build_grid(lines, region, 1, dpi)
+    assert (table.n_rows, table.n_cols, len(table.cells)) == (1, 5, 5)

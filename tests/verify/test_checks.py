@@ -1,0 +1,133 @@
+import random
+
+from pipeline.config import CheckOptions
+from pipeline.generate.values import draw_values
+from pipeline.templates import load_templates
+from pipeline.types import CellResult
+from pipeline.verify.checks import ArithmeticChecks, candidate_readings
+
+T21 = load_templates()["2021"]
+OPTIONS = CheckOptions(failure_factor=0.5, repair=True)
+
+
+def _cells(values: dict, recognised: bool = True) -> dict[str, CellResult]:
+    cells = {}
+    for cid, v in values.items():
+        text = "" if v is None else str(v)
+        cells[cid] = CellResult(value=v, text=text, confidence=0, needs_review=False, page=1, bbox=None,
+                                label_score=1.0, ocr_score=0.999, recognised=recognised,
+                                options=[[(ch, 0.999)] for ch in text])
+    return cells
+
+
+def _busy_values(seed: int) -> dict:
+    for s in range(seed, seed + 200):
+        values = draw_values(T21, random.Random(s))
+        if (values["t3/new/natural_person"] or 0) >= 10:
+            return values
+    raise AssertionError("no busy report drawn")
+
+
+def test_a_consistent_report_passes_untouched():
+    cells = _cells(draw_values(T21, random.Random(3)))
+    assert ArithmeticChecks(OPTIONS)(T21, cells) == []
+    assert all(c.check_factor == 1.0 and not c.checks_failed for c in cells.values())
+
+
+def test_a_unique_misreading_is_repaired_from_the_recognisers_runner_up():
+    values = _busy_values(10)
+    cells = _cells(values)
+    cid = "t3/new/natural_person"
+    right = values[cid]
+    wrong_text = str(right)[:-1] + ("8" if str(right)[-1] != "8" else "0")
+    cell = cells[cid]
+    cell.value, cell.text, cell.ocr_score = int(wrong_text), wrong_text, 0.6
+    cell.options = [[(ch, 0.99)] for ch in wrong_text[:-1]] + [[(wrong_text[-1], 0.6), (str(right)[-1], 0.35)]]
+    assert ArithmeticChecks(OPTIONS)(T21, cells) == []
+    assert cell.repaired and cell.value == right and cell.ocr_value == int(wrong_text)
+    assert not any(c.checks_failed for c in cells.values())
+
+
+def test_no_repair_when_two_changes_fit_equally():
+    values = draw_values(T21, random.Random(20))
+    for col, v in zip(("upheld", "corrected", "other", "pending", "total"), (2, 0, 0, 0, 3)):
+        values[f"t4/review/{col}"] = v  # 2+0+0+0 printed, 3 read as the total
+    cells = _cells(values)
+    cells["t4/review/total"].options = [[("3", 0.6), ("2", 0.35)]]  # the total may be 2 ...
+    cells["t4/review/upheld"].options = [[("2", 0.6), ("3", 0.35)]]  # ... or the first part 3
+    ArithmeticChecks(OPTIONS)(T21, cells)
+    assert not any(c.repaired for c in cells.values())
+    assert cells["t4/review/total"].checks_failed == ["t4.total[review]"]
+    assert cells["t4/review/total"].check_factor == 0.5
+    assert set(cells["t4/review/total"].alternatives) >= {2}
+
+
+def test_numbers_that_do_not_add_up_are_the_documents_only_when_read_exactly():
+    """Parts that do not sum to their printed total: from a text layer, the agency's own
+    inconsistency; recognised on a scan, however confidently, a failed check on cells a person
+    should look at, and no word about the document (a misreading is as likely)."""
+    values = draw_values(T21, random.Random(5))
+    values["t4/review/total"] = (values["t4/review/total"] or 0) + 3
+    born_digital = _cells(values, recognised=False)
+    assert ArithmeticChecks(OPTIONS)(T21, born_digital) == ["t4.total[review]"]
+    assert born_digital["t4/review/total"].check_factor == 1.0  # exact text: nothing to review
+    assert born_digital["t4/review/total"].checks_failed == ["t4.total[review]"]
+    scanned = _cells(values)
+    assert ArithmeticChecks(OPTIONS)(T21, scanned) == []
+    assert scanned["t4/review/total"].checks_failed == ["t4.total[review]"]
+    assert scanned["t4/review/total"].check_factor == 0.5  # shown to a person
+
+
+def test_candidate_readings_cover_known_confusions():
+    cell = CellResult(value=10, text="10", confidence=0, needs_review=False, page=1, bbox=None,
+                      recognised=True, options=[[("1", 0.9), ("7", 0.05)], [("0", 0.97)]])
+    alts = candidate_readings(cell, decimal=False, signed=False)
+    assert {70, 18, 16, 19, 1, 0, 100, 110} <= set(alts)
+    assert alts[70] == 0.05
+    exact = CellResult(value=10, text="10", confidence=0, needs_review=False, page=None, bbox=None)
+    assert candidate_readings(exact, decimal=False, signed=False) == {}
+
+
+def test_an_unreadable_cell_is_solved_from_the_identity_it_is_the_one_unknown_of():
+    values = _busy_values(30)
+    cells = _cells(values)
+    cid = "t4/review/total"
+    values_total = values[cid]
+    cell = cells[cid]
+    cell.value, cell.text, cell.parse_ok, cell.ocr_score = None, f"GO{values_total}NG", False, 0.01
+    assert ArithmeticChecks(OPTIONS)(T21, cells) == []
+    assert cell.repaired and cell.value == values_total and cell.parse_ok
+    # a reading whose digits do not contain the value is left alone
+    cells = _cells(values)
+    cells[cid].value, cells[cid].text, cells[cid].parse_ok = None, "GONG", False
+    ArithmeticChecks(OPTIONS)(T21, cells)
+    assert not cells[cid].repaired and cells[cid].value is None
+    # unless a seal lay over it: washing its red ink out may have taken the digit's strokes
+    cells = _cells(values)
+    cells[cid].value, cells[cid].text, cells[cid].parse_ok, cells[cid].under_seal = None, "GONG", False, 0.3
+    ArithmeticChecks(OPTIONS)(T21, cells)
+    assert cells[cid].repaired and cells[cid].value == values_total
+    assert cells[cid].ocr_score < 0.9  # proposed, for a person to confirm
+
+
+def test_two_misread_cells_are_repaired_together_when_only_one_pair_fits():
+    values = _busy_values(40)
+    cells = _cells(values)
+    for cid in ("t3/new/natural_person", "t3/carried_in/natural_person"):
+        right = values[cid] or 0
+        wrong = right + 1 if str(right)[-1] != "9" else right - 1
+        cell = cells[cid]
+        cell.value, cell.text, cell.ocr_score = wrong, str(wrong), 0.6
+        cell.options = [[(ch, 0.99)] for ch in str(wrong)[:-1]] + [[(str(wrong)[-1], 0.6), (str(right)[-1], 0.3)]]
+    ArithmeticChecks(OPTIONS)(T21, cells)
+    for cid in ("t3/new/natural_person", "t3/carried_in/natural_person"):
+        assert cells[cid].repaired and cells[cid].value == values[cid]
+    assert not any(c.checks_failed for c in cells.values())
+
+
+def test_digit_like_symbols_in_an_unreadable_reading_are_not_digits():
+    from pipeline.verify.checks import _digit_readings
+
+    assert _digit_readings("2①") == {2}  # a regression: int("2①") crashed a report
+    assert _digit_readings("QORANG1") == {0, 1}
+

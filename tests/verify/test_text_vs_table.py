@@ -1,0 +1,113 @@
+"""Text against table: statements found in the phrasings real reports use, checked against the
+cells they restate; planted contradictions fail, consistent reports do not; a statement read
+uncertainly from a scan is "uncertain", never "fail"; 信息处理费 is never taken for 行政事业性收费."""
+
+import pytest
+
+from pipeline.config import RunOptions
+from pipeline.evaluate import Score
+from pipeline.generate import generate_batch
+from pipeline.runner import Pipeline
+from pipeline.types import CellResult, ProseLine, Section
+from pipeline.verify.text_vs_table import find_statements, parse_number, text_vs_table
+
+from ..conftest import assert_valid_output
+
+
+@pytest.mark.parametrize("text,value", [("21", 21), ("1,136", 1136), ("7730.28", 7730.28), ("三", 3),
+                                        ("十二", 12), ("二十一", 21), ("两", 2), ("一百零五", 105)])
+def test_numbers_in_digits_and_chinese_numerals(text, value):
+    assert parse_number(text) == value
+
+
+def _section(text, probs=None, number=1):
+    return Section(number, None, [ProseLine(text=text, char_probs=probs or [1.0] * len(text), page=1,
+                                            bbox=(10, 20, 300, 40))])
+
+
+def _found(text):
+    return [(s.rule.id, s.value) for s in find_statements([_section(text)])]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("2023 年全区受理政府信息公开申请 21 件，均在法定期限答复。", [("applications_received", 21)]),
+    ("一年来，市政府办公室共收到并及时妥善处理群众政府信息公开申请14件。", [("applications_received", 14)]),
+    ("全年共受理依申请公开十二件。", [("applications_received", 12)]),
+    ("本年度未收到政府信息公开申请。", [("applications_received", 0)]),
+    ("上年结转政府信息公开申请3件，结转下年度继续办理2件。", [("carried_in", 3), ("carried_out", 2)]),
+    ("因政府信息公开工作被申请行政复议2件，被提起行政诉讼1件。",
+     [("administrative_review", 2), ("administrative_litigation", 1)]),
+    ("未发生因政府信息公开引起的行政复议、行政诉讼案件。",
+     [("administrative_review", 0), ("administrative_litigation", 0)]),
+    ("本年度行政事业性收费7730.28万元。", [("administrative_fees", 7730.28)]),
+    ("行政事业性收费金额共计77302800元。", [("administrative_fees", 7730.28)]),
+    # the fee for answering applications is another quantity, checked against nothing
+    ("全年收取政府信息公开信息处理费0元。", [("processing_fee", 0)]),
+    ("本年度制发行政规范性文件3件，废止规范性文件1件，现行有效规范性文件8件。",
+     [("normative_docs_issued", 3), ("normative_docs_repealed", 1), ("normative_docs_in_force", 8)]),
+    ("全年主动公开政府信息1136条，政策解读7篇。", []),
+])
+def test_statements_in_real_phrasings(text, expected):
+    assert sorted(_found(text)) == sorted(expected)
+
+
+def _cells(values: dict, flagged=()):
+    return {cid: CellResult(value=v, text=str(v), confidence=1.0, needs_review=cid in flagged, page=1, bbox=None)
+            for cid, v in values.items()}
+
+
+def test_pass_fail_and_uncertain():
+    sections = [_section("全年共受理政府信息公开申请21件。")]
+    (check,) = text_vs_table(sections, "2021", _cells({"t3/new/total": 21}))
+    assert check["status"] == "pass" and check["kind"] == "text_vs_table" and check["cells"] == ["t3/new/total"]
+    assert check["statement"]["page"] == 1 and check["statement"]["bbox"] == [10, 20, 300, 40]
+    assert check["values"] == {"text": 21, "table": 21}
+    (check,) = text_vs_table(sections, "2021", _cells({"t3/new/total": 95}))
+    assert check["status"] == "fail" and check["values"] == {"text": 21, "table": 95}
+    # the table's cell flagged for review: not a fail
+    (check,) = text_vs_table(sections, "2021", _cells({"t3/new/total": 95}, flagged={"t3/new/total"}))
+    assert check["status"] == "uncertain"
+    # the statement's number read with low confidence from a scan: not a fail
+    text = "全年共受理政府信息公开申请21件。"
+    probs = [0.99 if ch != "2" else 0.6 for ch in text]
+    (check,) = text_vs_table([_section(text, probs)], "2021", _cells({"t3/new/total": 95}))
+    assert check["status"] == "uncertain" and check["statement"]["confidence"] == 0.6
+
+
+def test_a_rounded_amount_agrees_and_the_processing_fee_is_not_the_table_fee():
+    cells = _cells({"t2/art20_8.admin_fees/amount": 180.338174})
+    (check,) = text_vs_table([_section("本年度行政事业性收费180.34万元。全年收取信息处理费0元。")], "2021", cells)
+    assert check["status"] == "pass" and check["cells"] == ["t2/art20_8.admin_fees/amount"]
+    assert text_vs_table([_section("全年收取信息处理费120元。")], "2021", cells) == []
+
+
+def _score(reports, outcomes) -> Score:
+    score = Score()
+    for report, outcome in zip(reports, outcomes):
+        data = outcome.report.to_json()
+        assert_valid_output(data)
+        score.add(data, report.truth)
+    return score
+
+
+def test_planted_contradictions_fail_and_nothing_else_does_on_born_digital_reports(pipeline, tmp_path):
+    reports = generate_batch(tmp_path, 16, seed=5200, kind="digital")
+    score = _score(reports, [pipeline.process(r.pdf) for r in reports])
+    assert score.planted >= 5 and score.contradiction_recall >= 0.95 and score.false_fails == 0
+    assert score.consistent_passed == score.consistent  # every consistent statement found and passed
+
+
+def test_scans_read_with_text(tmp_path):
+    """A 200-dpi scan read with `--text`: sections, the statements checked; without it, no text
+    and no checks (and no time spent on it)."""
+    reports = generate_batch(tmp_path, 2, seed=5300, kind="scan")
+    with_text = [Pipeline(RunOptions(text=True)).process(r.pdf) for r in reports]
+    score = _score(reports, with_text)
+    assert score.planted and score.contradiction_recall == 1.0 and score.false_fails == 0
+    data = with_text[0].report.to_json()
+    assert [s["number"] for s in data["sections"]][:2] == [0, 1]
+    assert all(0 < line["confidence"] <= 1 for s in data["sections"] for line in s.get("lines", []))
+    checked = [c for c in data["cross_checks"] if c["status"] == "pass"]
+    assert checked and all(c["statement"]["page"] and len(c["statement"]["bbox"]) == 4 for c in checked)
+    plain = Pipeline().process(reports[0].pdf).report
+    assert plain.sections == [] and plain.cross_checks == []
