@@ -18,10 +18,12 @@ from .batch.exports import write_batch_exports
 from .batch.gpu import run_feeding_one_recogniser
 from .batch.jobs import JobResult, plan
 from .batch.local import default_workers, run_local
+from .batch.output import Problem
 from .batch.record import record_run, run_record
 from .config import RunOptions
 from .read.engines import resolve
 from .runner import Pipeline, expand_inputs
+from .types import failure_reason
 
 
 def _error(path: Path, reason: str):
@@ -61,14 +63,18 @@ def cmd_run(args) -> int:
     files, missing = expand_inputs(args.inputs)
     batch_plan = plan(files, out_dir, args.force)
     results: list[JobResult] = []
+    problems: list[Problem] = []  # side products that failed (the reports were written)
     for path, reason in missing + batch_plan.unreadable:
-        _record_failure(out_dir, JobResult(str(path), path.stem, reason, "ingest"))
+        _record(out_dir, Problem(str(path), "ingest", reason))
     progress = BatchProgress(len(batch_plan.jobs))
 
     def on_result(result: JobResult):
         results.append(result)
         if result.error:
-            _record_failure(out_dir, result)
+            _record(out_dir, Problem(result.source, result.stage or "batch", result.error, result.page))
+        for problem in result.problems:
+            _record(out_dir, problem)
+        problems.extend(result.problems)
         progress.advance(result)
 
     workers = args.workers or default_workers()
@@ -84,18 +90,26 @@ def cmd_run(args) -> int:
         else:
             run_local(batch_plan.jobs, out_dir, options, workers, on_result)
             executor = {"kind": "local", "workers": max(1, min(workers, len(batch_plan.jobs)))}
-    record_run(out_dir, run_record(options, args.inputs, started, results, batch_plan, executor))
-    reports = write_batch_exports(out_dir)
-    _summary(results, batch_plan, missing, out_dir)
+    try:
+        record_run(out_dir, run_record(options, args.inputs, started, results, batch_plan, executor))
+    except Exception as e:
+        problems.append(Problem(str(out_dir / "manifest.jsonl"), "manifest", failure_reason(e), failed=False))
+        _record(out_dir, problems[-1])
+    reports, exported = write_batch_exports(out_dir)  # which records its own problems
+    for problem in exported:
+        _error(Path(problem.file), f"{problem.stage}: {problem.error}")
+    problems += exported
+    _summary(results, batch_plan, missing, out_dir, problems)
     _cross_check_summary(reports)
-    return 1 if missing or batch_plan.unreadable or any(r.error for r in results) else 0
+    if missing or batch_plan.unreadable or any(r.error for r in results):
+        return 1
+    return 3 if problems else 0
 
 
-def _record_failure(out_dir: Path, result: JobResult):
-    _error(Path(result.source), result.error)
-    record = {"file": result.source, "error": result.error, "stage": result.stage, "page": result.page,
-              "time": time.time()}
-    output.append_error(out_dir, record)
+def _record(out_dir: Path, problem: Problem):
+    """A problem on stderr, one line, and in OUT/errors.jsonl."""
+    _error(Path(problem.file), problem.error if problem.failed else f"{problem.stage}: {problem.error}")
+    output.append_error(out_dir, problem)
 
 
 class BatchProgress:
@@ -125,10 +139,11 @@ class BatchProgress:
         self.bar.update(self.task, advance=1, stats=stats)
 
 
-def _summary(results: list[JobResult], batch_plan, missing, out_dir: Path, shown: int = 15):
+def _summary(results: list[JobResult], batch_plan, missing, out_dir: Path, problems: list[Problem],
+             shown: int = 15):
     """One screen: totals, then the failures and the files with most flagged cells first."""
     failed = [(p.name, "error", "", "", reason) for p, reason in missing + batch_plan.unreadable]
-    failed += [(Path(r.source).name, "error", "", "", r.error) for r in results if r.error]
+    failed += [(Path(r.source).name, f"error at {r.stage}", "", "", r.error) for r in results if r.error]
     done = sorted((r for r in results if not r.error), key=lambda r: -r.flagged)
     table = RichTable(title=f"reportocr → {out_dir}")
     for name in ("file", "template", "pages", "flagged", "time / note"):
@@ -143,6 +158,10 @@ def _summary(results: list[JobResult], batch_plan, missing, out_dir: Path, shown
     console.print(table)
     console.print(f"{len(done)} digitised, {len(batch_plan.done_before)} done before, {len(failed)} failed; "
                   f"{sum(r.flagged for r in done)}/{sum(r.cells for r in done)} cells flagged for review")
+    if problems:
+        stages = ", ".join(sorted({p.stage for p in problems}))
+        console.print(f"{len(problems)} side products failed ({stages}); their reports were written: see "
+                      f"{out_dir}/errors.jsonl", highlight=False)
     console.print(f"results: {out_dir}/*.json, cells.csv, reports.csv, reports.xlsx, reports.parquet, review.sqlite, "
                   f"manifest.jsonl; review: open {out_dir}/review.html or run `reportocr review {out_dir}`",
                   highlight=False)

@@ -12,18 +12,19 @@ from pathlib import Path
 from typing import Iterable
 
 from .config import RunOptions
+from .failpoints import failpoint
 from .read.documents import read_structured
 from .read.engines import resolve
 from .read.ingest import INPUT_SUFFIXES, iter_pages, sniff
 from .read.layout import (LayoutOptions, PageNormaliser, erase_lines, find_tables, horizontal_rules, ruling_lines,
                           table_zones)
-from .read.ocr import LineJob, LineReader, OrientationClassifier, PPOCRRecognizer, add_reading
+from .read.ocr import LineJob, LineReader, OrientationClassifier, PPOCRRecognizer, Recognition, add_reading
 from .read.prose import document_lines, parse_title, split_sections
 from .read.reconstruct import reconstruct
 from .read.structure.ruled import RuledReading, build_grid, cell_edges, mark_sealed
 from .read.structure.text import TextReading
 from .templates import load_templates
-from .types import InputError, PageLayout, ProseLine, Report, Table
+from .types import InputError, PageLayout, ProseLine, Report, Table, failure_reason
 from .verify.checks import ArithmeticChecks
 from .verify.confidence import ConfidenceScorer
 from .verify.text_vs_table import describe_failure, text_vs_table
@@ -71,13 +72,17 @@ class Document:
     stage: str = "ingest"  # where it is, for the error record if something fails
     page: int | None = None
 
+    def enter(self, stage: str, page: int | None = None):
+        """Marks where the document is (the stage named in the error record if it fails there)."""
+        self.stage, self.page = stage, page
+        failpoint(stage, self.path)
+
 
 class StageError(Exception):
     """A failure with the stage and page it happened at."""
 
     def __init__(self, document: Document, error: Exception):
-        reason = str(error) if isinstance(error, InputError) else f"internal error: {type(error).__name__}: {error}"
-        super().__init__(reason)
+        super().__init__(failure_reason(error))
         self.document = document
 
     def outcome(self) -> Outcome:
@@ -124,10 +129,12 @@ class Pipeline:
         document = Document(path)
         start = time.perf_counter()
         try:
+            document.enter("ingest")
             kind = sniff(path)
             if kind in ("pdf", "image"):
                 self._prepare_pages(document)
             else:
+                document.enter("read")
                 t = time.perf_counter()
                 structured = read_structured(path, kind)
                 document.timings.add("read", t)
@@ -141,47 +148,79 @@ class Pipeline:
 
     def recognise(self, documents: list[Document]):
         """Reads the pending lines of all `documents` in one go (sorted by width and batched by
-        the recogniser), and fills their cells and titles."""
+        the recogniser), and fills their cells and titles; raises StageError."""
+        readings = self._read_lines(documents)
+        for document in documents:
+            self._take_readings(document, readings.pop(id(document), []))
+
+    def recognise_each(self, prepared: list[Document | Outcome]) -> list[Document | Outcome]:
+        """`recognise` on a batch where some files failed to prepare (their outcomes pass
+        through): each document with its lines read, or its outcome where recognition failed.
+        When the model's call for all of them fails, each document is read alone, so that only
+        the one that fails alone fails."""
+        documents = [p for p in prepared if isinstance(p, Document)]
+        try:
+            readings = self._read_lines(documents)
+        except StageError as e:
+            if len(documents) == 1:
+                return [e.outcome() if p is e.document else p for p in prepared]
+            return [self.recognise_each([p])[0] if isinstance(p, Document) else p for p in prepared]
+        out = []
+        for p in prepared:
+            if isinstance(p, Document):
+                try:
+                    self._take_readings(p, readings.pop(id(p), []))
+                except StageError as e:
+                    p = e.outcome()
+            out.append(p)
+        return out
+
+    def _read_lines(self, documents: list[Document]) -> dict[int, list[Recognition]]:
+        """The model on the pending lines of every document (by id of the document), nothing
+        taken into them yet, so that a failed call can be made again; the time spent shared out
+        by each document's share of the lines."""
         lines = [(d, job) for d in documents for job in d.lines]
         if not lines:
-            return
+            return {}
         start = time.perf_counter()
         for d in documents:
-            d.stage, d.page = "ocr", None
+            try:
+                d.enter("recognise")
+            except Exception as e:
+                raise StageError(d, e) from e
         try:
             results = self.recognizer.recognize([job.image for _, job in lines])
         except Exception as e:
             raise StageError(documents[0], e) from e
-        for (document, job), rec in zip(lines, results):
-            if job.line is None:
-                document.title_lines.append(rec.text)
-            else:
-                add_reading(job.line, rec)
         elapsed = time.perf_counter() - start
-        total = len(lines)
-        for d in documents:  # shared out by each document's share of the lines
-            share = elapsed * len(d.lines) / total
+        readings: dict[int, list[Recognition]] = {}
+        for (d, _), rec in zip(lines, results):
+            readings.setdefault(id(d), []).append(rec)
+        for d in documents:
+            share = elapsed * len(d.lines) / len(lines)
             d.timings.stages["ocr"] += share
             d.seconds += share
-            d.lines = []
+        return readings
 
-    def recognise_each(self, prepared: list[Document | Outcome]) -> list[Document | Outcome]:
-        """`recognise` on a batch where some files failed to prepare (their outcomes pass
-        through): each document with its lines read, or, when recognition fails, its outcome."""
-        documents = [p for p in prepared if isinstance(p, Document)]
+    @staticmethod
+    def _take_readings(document: Document, readings: list[Recognition]):
+        """Each reading into its line (a table's or the text's), or the title."""
         try:
-            self.recognise(documents)
-        except StageError as e:
-            cause = e.__cause__ or e
-            return [StageError(p, cause).outcome() if isinstance(p, Document) else p for p in prepared]
-        return prepared
+            for job, rec in zip(document.lines, readings, strict=True):
+                if job.line is None:
+                    document.title_lines.append(rec.text)
+                else:
+                    add_reading(job.line, rec)
+        except Exception as e:
+            raise StageError(document, e) from e
+        document.lines = []
 
     def finish(self, document: Document) -> Outcome:
         """reconstruct → checks → confidence; a report, or the reason there is none."""
         start = time.perf_counter()
         timings = document.timings
-        document.stage, document.page = "reconstruct", None
         try:
+            document.enter("reconstruct")
             t = time.perf_counter()
             readings = [document.tables] if document.tables else \
                 [[table for layout in document.layouts for table in reading.read(layout)] for reading in self.readings]
@@ -191,13 +230,13 @@ class Pipeline:
             t = timings.add("reconstruct", t)
             if recon.template is None:
                 raise InputError("no report statistics table found (is this an annual report?)")
-            document.stage = "checks"
+            document.enter("checks")
             inconsistencies = self.check(recon.template, recon.cells)
             t = timings.add("checks", t)
-            document.stage = "confidence"
+            document.enter("confidence")
             self.score(recon.cells)
             t = timings.add("confidence", t)
-            document.stage = "cross_checks"
+            document.enter("cross_checks")
             cross_checks = text_vs_table(sections, recon.template.id, recon.cells)
             timings.add("cross_checks", t)
         except Exception as e:
@@ -217,9 +256,9 @@ class Pipeline:
         timings = document.timings
         t = time.perf_counter()
         for page in iter_pages(document.path, self.options.dpi):
-            document.pages, document.page = page.number, page.number
+            document.pages = page.number
             t = timings.add("ingest", t)
-            document.stage = "layout"
+            document.enter("layout", page.number)
             page = self.normalise(page)
             lines = ruling_lines(page.image, page.dpi, self.layout_options)
             regions = find_tables(lines, self.layout_options)
@@ -227,7 +266,7 @@ class Pipeline:
                                 zones=table_zones(regions, page.image.shape, page.dpi), rules=horizontal_rules(lines),
                                 exact=page.words is not None, to_source=page.to_source)
             t = timings.add("layout", t)
-            document.stage = "structure"
+            document.enter("structure", page.number)
             for region in regions:
                 table = build_grid(lines, region, page.number, page.dpi, worn=not layout.exact)
                 if table is not None:
@@ -236,7 +275,7 @@ class Pipeline:
                     layout.lattices.append(table)
             cuts = cell_edges(layout.lattices, page.image.shape, page.dpi)
             t = timings.add("structure", t)
-            document.stage = "ocr"
+            document.enter("ocr", page.number)
             if layout.exact:
                 self.line_reader.read_text_layer(page, layout, cuts)
             else:
@@ -247,7 +286,7 @@ class Pipeline:
             t = timings.add("ocr", t)
             document.layouts.append(layout)
             page.image = page.seal = None
-            document.stage = "ingest"
+            document.enter("ingest", page.number + 1)
         if document.pages == 0:
             raise InputError("no pages")
 

@@ -257,3 +257,8 @@ class Report:
 
 class InputError(Exception):
     """A file that cannot be digitised: the message names the reason; the runner adds the file."""
+
+
+def failure_reason(error: Exception) -> str:
+    """An error as a reason a person reads: a bad input's own message, else what broke inside."""
+    return str(error) if isinstance(error, InputError) else f"internal error: {type(error).__name__}: {error}"

@@ -11,11 +11,14 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from ..failpoints import failpoint
 from ..templates import cell_labels, load_templates
+from ..types import failure_reason, flag_reason
 from ..verify.years import link_years
 from . import output
 from .database import CELLS, CORRECTIONS, CROSS_CHECKS, METADATA, REPORTS, cell_rows, cross_check_rows, default_db_url
-from .review_pages import write_review_html
+from .output import Problem
+from .review_pages import review_items, write_review_html
 
 FIXED = ["source", "agency", "agency_key", "year", "template", "pages", "flagged"]
 
@@ -145,18 +148,54 @@ def write_database(out_dir: Path, reports: list[tuple[str, dict]], db_url: str |
     engine.dispose()
 
 
-def write_batch_exports(out_dir: Path, db_url: str | None = None) -> list[tuple[str, dict]]:
+def write_batch_exports(out_dir: Path, db_url: str | None = None) -> tuple[list[tuple[str, dict]], list[Problem]]:
     """First links the reports of one agency's consecutive years (years.py), writing back those
-    whose checks or agency key changed: a report finished now checks a year already there."""
+    whose checks or agency key changed: a report finished now checks a year already there. Then
+    every export. A report that cannot be linked or exported is left out of that alone, and an
+    export that cannot be written does not stop the others: each is a problem, recorded in
+    errors.jsonl and returned with the reports."""
     reports = output.load_reports(out_dir)
-    changed = set(link_years(reports))
+    source = {stem: str(data.get("source_path") or data.get("source") or stem) for stem, data in reports}
+    problems = []
+    changed, unlinked = link_years(reports)
+    problems += [Problem(source[stem], "years", reason, failed=False) for stem, reason in unlinked.items()]
     for stem, data in reports:
         if stem in changed:
-            output.write_report(out_dir, stem, data)
-    write_cells_csv(out_dir, [data for _, data in reports])
-    write_reports_csv(out_dir, reports)
-    write_reports_xlsx(out_dir, reports)
-    write_reports_parquet(out_dir, reports)
-    write_database(out_dir, reports, db_url)
-    write_review_html(out_dir, reports)
-    return reports
+            try:
+                output.write_report(out_dir, stem, data)
+            except Exception as e:
+                problems.append(Problem(source[stem], "years", failure_reason(e), failed=False))
+    exportable = []
+    for stem, data in reports:
+        try:
+            failpoint("exports", data["source"])
+            _rows_of(stem, data)
+            exportable.append((stem, data))
+        except Exception as e:
+            problems.append(Problem(source[stem], "exports", f"left out of the exports: {failure_reason(e)}",
+                                    failed=False))
+    for name, write in (("cells.csv", lambda: write_cells_csv(out_dir, [data for _, data in exportable])),
+                        ("reports.csv", lambda: write_reports_csv(out_dir, exportable)),
+                        ("reports.xlsx", lambda: write_reports_xlsx(out_dir, exportable)),
+                        ("reports.parquet", lambda: write_reports_parquet(out_dir, exportable)),
+                        ("the database", lambda: write_database(out_dir, exportable, db_url)),
+                        ("review.html", lambda: write_review_html(out_dir, exportable))):
+        try:
+            write()
+        except Exception as e:
+            problems.append(Problem(str(out_dir / name) if "." in name else name, "exports", failure_reason(e),
+                                    failed=False))
+    for problem in problems:
+        output.append_error(out_dir, problem)
+    return reports, problems
+
+
+def _rows_of(stem: str, data: dict):
+    """Every row the exports make of one report, made once to find a report they cannot take (a
+    JSON edited by hand, a field missing) before it breaks an export for all."""
+    next(_rows([(stem, data)]))
+    cell_rows(stem, data)
+    cross_check_rows(stem, data)
+    for ids in review_items(data):  # its part of review.html
+        cell_labels(data["template"], ids[0])
+        [flag_reason(data["cells"][cid]) for cid in ids]

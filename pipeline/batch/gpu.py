@@ -18,7 +18,7 @@ from typing import Callable
 
 from ..config import RunOptions
 from ..runner import Document, Outcome, Pipeline, StageError
-from .jobs import Job, JobResult, write_outcome
+from .jobs import Job, JobResult, safely, write_outcome
 from .local import retry_alone
 
 _worker: tuple[Pipeline, Path] | None = None  # per worker process; its recogniser never loads
@@ -41,8 +41,8 @@ def _prepare(job: Job) -> Document | Outcome:
 
 def _finish(job: Job, prepared: Document | Outcome) -> JobResult:
     pipeline, out_dir = _worker  # type: ignore[misc]
-    outcome = prepared if isinstance(prepared, Outcome) else pipeline.finish(prepared)
-    return write_outcome(out_dir, job, outcome, pipeline.options)
+    return safely(job, lambda: write_outcome(out_dir, job, prepared if isinstance(prepared, Outcome)
+                                             else pipeline.finish(prepared), pipeline.options))
 
 
 def run_feeding_one_recogniser(jobs: list[Job], out_dir: Path, options: RunOptions, workers: int,

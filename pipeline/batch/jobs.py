@@ -9,11 +9,14 @@ import os
 import resource
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from ..config import RunOptions
+from ..failpoints import failpoint
 from ..runner import Outcome, file_sha256
+from ..types import failure_reason
 from . import output
+from .output import Problem
 from .review_pages import write_report_images
 
 
@@ -40,6 +43,7 @@ class JobResult:
     stages: dict[str, float] = field(default_factory=dict)
     worker: int = 0  # process id
     peak_rss_mb: float = 0.0  # of the process that did the work, so far
+    problems: list[Problem] = field(default_factory=list)  # side products that failed; the report was written
 
 
 @dataclass
@@ -92,16 +96,46 @@ def peak_memory_mb() -> float:
 
 
 def write_outcome(out_dir: Path, job: Job, outcome: Outcome, options: RunOptions) -> JobResult:
-    """The report's review images, then its JSON (atomically); the summary for the batch."""
+    """The report's review images, then its JSON (atomically); the summary for the batch. Never
+    raises: review images that cannot be drawn are a warning in the report, and a report that
+    cannot be written fails its file alone."""
     result = JobResult(str(job.path), job.stem, outcome.error, outcome.stage, outcome.page, pages=outcome.pages,
                        seconds=outcome.seconds, stages=dict(outcome.timings.stages), worker=os.getpid(),
                        peak_rss_mb=peak_memory_mb())
     if outcome.report is None:
         return result
-    data = output.report_json(outcome.report, job.sha256, job.path, options.dpi)
-    write_report_images(out_dir, job.stem, data, options.review_threshold)
-    output.write_report(out_dir, job.stem, data)
+    try:
+        data = output.report_json(outcome.report, job.sha256, job.path, options.dpi)
+    except Exception as e:
+        return failed(result, "json", e)
+    try:
+        failpoint("review_images", job.path)
+        write_report_images(out_dir, job.stem, data, options.review_threshold)
+    except Exception as e:
+        problem = Problem(str(job.path), "review_images", failure_reason(e), failed=False)
+        result.problems.append(problem)
+        data["warnings"].append(f"no review images: {problem.error}")
+    try:
+        failpoint("json", job.path)
+        output.write_report(out_dir, job.stem, data)
+    except Exception as e:
+        return failed(result, "json", e)
     result.template = outcome.report.template
     result.cells = len(outcome.report.cells)
     result.flagged = sum(c.needs_review for c in outcome.report.cells.values())
+    return result
+
+
+def safely(job: Job, work: Callable[[], JobResult]) -> JobResult:
+    """The last guard around a file's work in every executor: whatever it raises that the stages'
+    own isolation missed fails that file alone, never the batch."""
+    try:
+        return work()
+    except Exception as e:
+        return failed(JobResult(str(job.path), job.stem, worker=os.getpid()), "batch", e)
+
+
+def failed(result: JobResult, stage: str, error: Exception) -> JobResult:
+    """`result` as a file that failed at `stage`."""
+    result.error, result.stage, result.page = failure_reason(error), stage, None
     return result

@@ -11,7 +11,7 @@ from typing import Callable
 
 from ..config import RunOptions
 from ..runner import Pipeline
-from .jobs import Job, JobResult, write_outcome
+from .jobs import Job, JobResult, safely, write_outcome
 
 _worker: tuple[Pipeline, Path] | None = None
 
@@ -26,7 +26,7 @@ def _start_worker(options: RunOptions, out_dir: Path):
 
 def _digitise(job: Job) -> JobResult:
     pipeline, out_dir = _worker  # type: ignore[misc]
-    return write_outcome(out_dir, job, pipeline.process(job.path), pipeline.options)
+    return safely(job, lambda: write_outcome(out_dir, job, pipeline.process(job.path), pipeline.options))
 
 
 def default_workers() -> int:

@@ -4,7 +4,9 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import time
 from contextlib import contextmanager
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Iterator
 
@@ -72,7 +74,19 @@ def load_reports(out_dir: Path) -> list[tuple[str, dict]]:
     return reports
 
 
-def append_error(out_dir: Path, record: dict):
+@dataclass
+class Problem:
+    """A line of OUT/errors.jsonl: what went wrong with a file, at which stage (and page).
+    `failed`: the file has no report; otherwise only a side product of its report (its review
+    images, its rows of the exports, its year links) is missing, and the report was written."""
+    file: str
+    stage: str
+    error: str
+    page: int | None = None
+    failed: bool = True
+
+
+def append_error(out_dir: Path, problem: Problem):
     out_dir.mkdir(parents=True, exist_ok=True)
     with (out_dir / "errors.jsonl").open("a", encoding="utf-8") as f:
-        f.write(json.dumps(record, ensure_ascii=False) + "\n")
+        f.write(json.dumps({**asdict(problem), "time": time.time()}, ensure_ascii=False) + "\n")

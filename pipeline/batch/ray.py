@@ -13,8 +13,8 @@ import pickle
 from typing import Callable
 
 from ..config import RunOptions
-from ..runner import Outcome, Pipeline, StageError
-from .jobs import Job, JobResult, write_outcome
+from ..runner import Document, Outcome, Pipeline, StageError
+from .jobs import Job, JobResult, safely, write_outcome
 
 _pipeline: Pipeline | None = None  # one per Ray worker process, kept between tasks
 
@@ -59,9 +59,13 @@ class _RecogniseAndWrite:
     def __call__(self, batch: dict) -> dict:
         jobs = [pickle.loads(b) for b in batch["job"]]
         prepared = self.pipeline.recognise_each([pickle.loads(b) for b in batch["payload"]])
-        results = [write_outcome(self.out_dir, job, p if isinstance(p, Outcome) else self.pipeline.finish(p),
-                                 self.pipeline.options) for job, p in zip(jobs, prepared)]
+        results = [self._finish(job, p) for job, p in zip(jobs, prepared)]
         return {"result": [pickle.dumps(r) for r in results]}
+
+    def _finish(self, job: Job, prepared: Document | Outcome) -> JobResult:
+        pipeline = self.pipeline
+        return safely(job, lambda: write_outcome(self.out_dir, job, prepared if isinstance(prepared, Outcome)
+                                                 else pipeline.finish(prepared), pipeline.options))
 
 
 def run_on_ray(jobs: list[Job], out_dir, options: RunOptions, address: str, actors: int,

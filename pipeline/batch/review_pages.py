@@ -88,7 +88,7 @@ def item_place(data: dict, cell_ids: list[str]) -> Place | None:
         top, bottom = rows_span(before, 3), rows_span(after, 1)
         top = top if top is not None else (bottom - h if bottom is not None else min(b[1] for b in boxes_on_page))
         band = (top, bottom if bottom is not None else top + h)
-    x0, x1 = min(b[0] for b in boxes_on_page), max(b[2] for b in boxes_on_page)
+    x0, x1 = int(min(b[0] for b in boxes_on_page)), int(max(b[2] for b in boxes_on_page))
     boxes, found = {}, {}
     for cid in cell_ids:
         cell = located.get(cid)

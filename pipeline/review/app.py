@@ -59,8 +59,9 @@ async function show() {
   confirming = false;
   if (pos >= queue.length) {
     $("item").hidden = true;
-    await fetch("api/finish", {method: "POST"});
-    status("Queue empty. The exports are written.");
+    const done = await (await fetch("api/finish", {method: "POST"})).json();
+    if (done.problems.length) status("Queue empty. The exports are written, but: " + done.problems.join("; "), true);
+    else status("Queue empty. The exports are written.");
     return;
   }
   const it = queue[pos];
@@ -200,8 +201,7 @@ def create_app(out_dir: Path, db_url: str | None = None, reviewer: str = "", hos
 
     @app.post("/api/finish")
     def finish():
-        store.finish()
-        return {"exports": "written"}
+        return {"exports": "written", "problems": store.finish()}
 
     @app.get("/api/history")
     def history():

@@ -161,9 +161,11 @@ class ReviewStore:
                 cell["needs_review"] = cell["confidence"] < threshold
         data["inconsistencies"] = [n for n in data.get("inconsistencies", []) if n in failed]
 
-    def finish(self):
-        """The review is over (or paused): the batch's file exports, written again once."""
-        write_batch_exports(self.out_dir, self.engine.url.render_as_string(hide_password=False))
+    def finish(self) -> list[str]:
+        """The review is over (or paused): the batch's file exports, written again once. Returns
+        what could not be exported (also in errors.jsonl), one line each."""
+        _, problems = write_batch_exports(self.out_dir, self.engine.url.render_as_string(hide_password=False))
+        return [f"{p.file}: {p.stage}: {p.error}" for p in problems]
 
     def place_image(self, stem: str, cell_ids: list[str]) -> tuple[bytes, tuple[int, int]] | None:
         """The place of an item on its page (batch.review_pages.draw_place) as JPEG, and the row's

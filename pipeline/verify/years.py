@@ -14,7 +14,9 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
+from ..failpoints import failpoint
 from ..read.prose import compact
+from ..types import failure_reason
 
 APPLICANT_COLUMNS = ["natural_person", "commercial", "research", "public_welfare", "legal_service", "other_org",
                      "total"]
@@ -90,34 +92,52 @@ def describe_carry_over(check: dict) -> str:
     return f"carry-over {check['status']}: {earlier} ({y0}) 结转下年度 against {later} ({y1}) 上年结转: {columns}"
 
 
-def link_years(reports: list[tuple[str, dict]]) -> list[str]:
+def link_years(reports: list[tuple[str, dict]]) -> tuple[list[str], dict[str, str]]:
     """Sets every report's agency key and its year-over-year checks (replacing those of an
     earlier link) from the reports of the same agency a year before and after. Returns the
-    stems of the reports whose data changed (to be written back)."""
-    keys = agency_keys([data["report"].get("agency") for _, data in reports])
-    by_agency = defaultdict(list)
+    stems of the reports whose data changed (to be written back), and the reports that could
+    not be linked, each with the reason: the others are linked without them."""
+    failures: dict[str, str] = {}
+    linkable = []
     for stem, data in reports:
-        name = agency_name(data["report"].get("agency"))
-        if name and data["report"].get("year"):
-            by_agency[keys[name]].append((stem, data))
+        try:
+            failpoint("years", data["source"])
+            linkable.append((stem, data, data["report"].get("agency"), data["report"].get("year")))
+        except Exception as e:
+            failures[stem] = failure_reason(e)
+    keys = agency_keys([agency for _, _, agency, _ in linkable])
+    by_agency = defaultdict(list)
+    for stem, data, agency, year in linkable:
+        if agency_name(agency) and isinstance(year, int):
+            by_agency[keys[agency_name(agency)]].append((stem, data))
     new_checks = defaultdict(list)
     for members in by_agency.values():
         for stem0, earlier in members:
             for stem1, later in members:
-                if later["report"]["year"] == earlier["report"]["year"] + 1:
+                if later["report"]["year"] != earlier["report"]["year"] + 1:
+                    continue
+                try:
                     check = carry_over(earlier, later,
                                        same_agency(earlier["report"]["agency"], later["report"]["agency"]) or
                                        f"both under {keys[agency_name(later['report']['agency'])]}")
-                    new_checks[stem0].append(check)
-                    new_checks[stem1].append(check)
+                except Exception as e:
+                    failures[stem1] = failure_reason(e)
+                    continue
+                new_checks[stem0].append(check)
+                new_checks[stem1].append(check)
     changed = []
-    for stem, data in reports:
-        name = agency_name(data["report"].get("agency"))
-        kept = [c for c in data.get("cross_checks", []) if c["kind"] != "year_over_year"]
+    for stem, data, agency, _ in linkable:
+        if stem in failures:
+            continue
+        try:
+            kept = [c for c in data.get("cross_checks", []) if c["kind"] != "year_over_year"]
+        except Exception as e:
+            failures[stem] = failure_reason(e)
+            continue
         checks = kept + new_checks.get(stem, [])
-        key = keys.get(name) if name else None
+        key = keys.get(agency_name(agency)) if agency_name(agency) else None
         if checks != data.get("cross_checks", []) or data["report"].get("agency_key") != key:
             data["cross_checks"] = checks
             data["report"]["agency_key"] = key
             changed.append(stem)
-    return changed
+    return changed, failures
