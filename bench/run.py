@@ -18,6 +18,7 @@ import statistics
 import tempfile
 import time
 from collections import defaultdict
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -43,10 +44,24 @@ def generate(kind: str, n: int, seed: int, route: str, folder: Path):
             reports += generate_batch(folder / str(i), sub, seed + i, kind="scan", route=route,
                                       scan_options=ScanOptions.hard() if i == 3 else None)
         return reports
+    if kind in FAMILIES:  # half the reports as PDFs, half as multi-page TIFFs
+        return [report for k, container in enumerate(("pdf", "tiff"))
+                for report in generate_batch(folder / container, n, seed + k, kind="scan", route=route,
+                                             scan_options=FAMILIES[kind](container=container))]
     scans = {"scan": ScanOptions(), "field": ScanOptions.field(), "hard": ScanOptions.hard(), **DEGRADATIONS}
     if kind in scans:
         return generate_batch(folder, 2 * n, seed, kind="scan", route=route, scan_options=scans[kind])
     return generate_batch(folder, 2 * n, seed, kind=kind, route=route)
+
+
+# Image families of their own: an archive scanner's 1-bit pages (200-400 dpi, and at 300 dpi),
+# and pages downloaded as low-resolution pictures (72-110 dpi, and at 96 dpi).
+FAMILIES = {
+    "bw": ScanOptions.black_and_white,
+    "bw300": partial(ScanOptions.black_and_white, 300),
+    "pictures": ScanOptions.page_pictures,
+    "pictures96": partial(ScanOptions.page_pictures, 96),
+}
 
 
 def bench(kind: str, n: int, seed: int, pipeline: Pipeline, work: Path, route: str = "draw") -> dict:
@@ -160,9 +175,11 @@ def main():
     parser.add_argument("--seed", type=int, default=None, help="default: a new one each run")
     parser.add_argument("--threshold", type=float, default=None, help="review threshold (default from configs/)")
     parser.add_argument("--routes", default="draw,word", help="generator routes: draw (reportlab), word (LibreOffice)")
-    parser.add_argument("--kinds", default="digital,scan,field,hard,mixed,docx,html",
+    parser.add_argument("--kinds", default="digital,scan,field,hard,mixed,bw,bw300,pictures,pictures96,docx,html",
                         help="born-digital PDF, scan, field scans (skew, seals, worn lines, photos, turned "
-                             "pages), hard scan, mixed (1 in 4 hard), Word .docx, HTML page; '' for none")
+                             "pages), hard scan, mixed (1 in 4 hard), black-and-white 1-bit scans (200-400 dpi, "
+                             "and 300), low-resolution page pictures (72-110 dpi, and 96), Word .docx, HTML page; "
+                             "'' for none")
     parser.add_argument("--degradations", type=int, default=5, metavar="N",
                         help="Word route scans with each degradation alone, N reports per format (0: skip)")
     parser.add_argument("--long-pdf", type=int, default=300, metavar="PAGES",

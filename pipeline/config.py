@@ -25,6 +25,7 @@ class CheckOptions:
 @dataclass
 class ConfidenceOptions:
     review_threshold: float
+    unjudged_threshold: float
     label_full_match: float
     parse_failure_factor: float
     calibration: Path | None
@@ -52,7 +53,8 @@ class RunOptions:
     def confidence(self) -> ConfidenceOptions:
         raw = _defaults()["confidence"]
         path = CONFIG_DIR.parent / raw["calibration"] if raw.get("calibration") and self.calibrate else None
-        return ConfidenceOptions(self.review_threshold, raw["label_full_match"], raw["parse_failure_factor"],
+        return ConfidenceOptions(self.review_threshold, max(self.review_threshold, raw["unjudged_threshold"]),
+                                 raw["label_full_match"], raw["parse_failure_factor"],
                                  path, _defaults()["checks"]["repaired_review"], raw["sealed_share"],
                                  raw["review_sealed"], raw["one_reading"], raw["disputed"], raw["review_disputed"],
                                  _defaults()["checks"]["review_failed"])

@@ -145,11 +145,17 @@ class Table:
     n_cols: int
     cells: list[Cell] = field(default_factory=list)
     to_source: np.ndarray | None = None  # the page's homography, to report bboxes on the source page
-    # What a cell's bbox measures: "page" pixels of a rasterised page; "grid" lattice units of a
-    # born-digital table (Word, HTML); "rows" nothing but the order of cells in their row (a text
-    # extraction, where a merged cell's width is lost).
+    # What a cell's bbox measures: "page" pixels of a rasterised page (the ruled reading); "text"
+    # the same pixels, for the text reading's rows and columns of text lines; "grid" lattice units
+    # of a born-digital table (Word, HTML); "rows" nothing but the order of cells in their row (a
+    # text extraction, where a merged cell's width is lost).
     geometry: str = "page"
     from_text_layer: bool = False  # its text is exact (a PDF's text layer, a document)
+
+    @property
+    def on_page(self) -> bool:
+        """Its cells have a place on a page (and, unless from a text layer, were recognised)."""
+        return self.geometry in ("page", "text")
 
 
 @dataclass
@@ -178,6 +184,7 @@ class CellResult:
     checks_failed: list[str] = field(default_factory=list)
     check_factor: float = 1.0  # how much failed checks lower the confidence
     check_review: bool = False  # a failed check a person should see it in (see checks.py)
+    vouched: bool = False  # an identity evaluated in full holds with it (see checks.py); else stricter review
     ocr_value: float | int | None = None  # the reading before an auto-repair
     repaired: bool = False
     alternatives: list[float | int] = field(default_factory=list)  # other plausible readings

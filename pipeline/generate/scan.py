@@ -1,15 +1,19 @@
-"""Turn a born-digital report into the scan an office would publish: an image-only PDF.
+"""Turn a born-digital report into the scan an office would publish: an image-only PDF (or a
+multi-page TIFF).
 
 Degradations: faint and broken rulings, grey paper, uneven exposure, skew, blur, noise, low
 contrast, red seals, phone photos at an angle, pages turned by 90/180/270° and JPEG compression,
-drawn per page within the bounds of ScanOptions (hard() and field() for the harder sets).
+drawn per page within the bounds of ScanOptions (hard() and field() for the harder sets). Two
+families of their own: an archive scanner's black-and-white pages (1-bit, thresholded light or
+dark, dust, stored as CCITT G4) and pages downloaded as low-resolution pictures (72-110 dpi,
+strong JPEG, colour or grey).
 """
 from __future__ import annotations
 
 import io
 import json
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -21,7 +25,7 @@ from .content import GeneratedReport
 
 @dataclass
 class ScanOptions:
-    dpi: int = 200
+    dpi: int | tuple[int, int] = 200  # or a range, drawn per report
     max_skew: float = 1.5  # degrees
     blur: tuple[float, float] = (0.3, 0.8)  # Gaussian sigma, px
     noise: tuple[float, float] = (2.0, 7.0)  # grey levels
@@ -32,6 +36,12 @@ class ScanOptions:
     broken_lines: float = 0.0  # chance that a page's rulings print faint and broken
     photo: float = 0.0  # chance that a page is a phone photo: perspective, dark surround, shading
     turn: float = 0.0  # chance that a page is turned: by 180° half the time, else 90° or 270°
+    # an archive scanner's 1-bit mode: the threshold between ink and paper, drawn per page from
+    # this range (low: light, strokes thin and break; high: dark, strokes bleed), no JPEG
+    bilevel: tuple[float, float] | None = None
+    dust: float = 0.0  # specks of dust and dirt per page
+    colour: float = 0.0  # chance that a page is kept in colour (tinted paper) rather than grey
+    container: str = "pdf"  # "pdf" or "tiff" (multi-page); 1-bit pages CCITT G4 in either
 
     @classmethod
     def hard(cls) -> "ScanOptions":
@@ -45,6 +55,21 @@ class ScanOptions:
         and broken rulings, one page in three photographed at an angle, some pages turned."""
         return cls(dpi=150, max_skew=3.0, blur=(0.4, 0.9), noise=(3.0, 8.0), jpeg_quality=(50, 80),
                    ink=(15, 70), paper=(205, 240), seal=0.5, broken_lines=1.0, photo=1 / 3, turn=0.15)
+
+
+    @classmethod
+    def black_and_white(cls, dpi: int | tuple[int, int] = (200, 400), container: str = "pdf") -> "ScanOptions":
+        """An archive scanner's black-and-white mode: 1-bit pages, thresholded light or dark,
+        slight skew, dust, CCITT G4."""
+        return cls(dpi=dpi, max_skew=1.0, blur=(0.3, 0.9), noise=(2.0, 8.0), bilevel=(0.3, 0.7), dust=40,
+                   container=container)
+
+    @classmethod
+    def page_pictures(cls, dpi: int | tuple[int, int] = (72, 110), container: str = "pdf") -> "ScanOptions":
+        """A report downloaded as low-resolution page pictures: 72-110 dpi, JPEG of quality
+        30-60, colour or grey, barely skewed."""
+        return cls(dpi=dpi, max_skew=0.3, blur=(0.0, 0.4), noise=(0.0, 3.0), jpeg_quality=(30, 60), colour=0.5,
+                   container=container)
 
 
 # Each of the field set's degradations alone, on an office scan (200 dpi unless it is the
@@ -62,7 +87,8 @@ DEGRADATIONS = {
 
 
 def degrade(page: np.ndarray, rng: random.Random, opt: ScanOptions) -> np.ndarray:
-    """A grey page image as scanned: uint8 grey of the same size, or RGB when a seal is stamped."""
+    """A grey page image as scanned (`opt.dpi` a number): uint8 grey of the same size, BGR when a
+    seal is stamped or the page kept in colour, boolean when 1-bit."""
     h, w = page.shape
     if rng.random() < opt.broken_lines:
         page = break_lines(page, rng, opt.dpi)
@@ -76,10 +102,15 @@ def degrade(page: np.ndarray, rng: random.Random, opt: ScanOptions) -> np.ndarra
     m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
     img = cv2.warpAffine(img, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=float(paper))
     sigma = rng.uniform(*opt.blur)
-    img = cv2.GaussianBlur(img, (0, 0), sigma)
+    if sigma > 0.05:
+        img = cv2.GaussianBlur(img, (0, 0), sigma)
     nprng = np.random.default_rng(rng.randrange(2**32))
     img += nprng.normal(0, rng.uniform(*opt.noise), img.shape).astype(np.float32)
     img = np.clip(img, 0, 255).astype(np.uint8)
+    if opt.bilevel:
+        return with_dust(img < ink + rng.uniform(*opt.bilevel) * (paper - ink), rng, opt.dust, opt.dpi)
+    if rng.random() < opt.colour:
+        img = tint(img, rng)
     if rng.random() < opt.seal:
         img = stamp_seal(img, rng, opt.dpi)
     if rng.random() < opt.photo:
@@ -88,6 +119,25 @@ def degrade(page: np.ndarray, rng: random.Random, opt: ScanOptions) -> np.ndarra
         img = np.ascontiguousarray(np.rot90(img, rng.choice([2, 2, 1, 3])))
     ok, buf = cv2.imencode(".jpg", img, [cv2.IMWRITE_JPEG_QUALITY, rng.randint(*opt.jpeg_quality)])
     return cv2.imdecode(buf, cv2.IMREAD_UNCHANGED)
+
+
+def with_dust(ink: np.ndarray, rng: random.Random, specks: float, dpi: int) -> np.ndarray:
+    """A 1-bit page (True: ink) with dust on the glass: dark specks on the paper and white ones
+    in the strokes, a few pixels across."""
+    nprng = np.random.default_rng(rng.randrange(2**32))
+    h, w = ink.shape
+    out = ink.astype(np.uint8)
+    for _ in range(nprng.poisson(specks)):
+        r = max(1, int(nprng.uniform(0.003, 0.012) * dpi))
+        cv2.circle(out, (int(nprng.integers(w)), int(nprng.integers(h))), r, int(nprng.random() < 0.75), -1)
+    return out.astype(bool)
+
+
+def tint(grey: np.ndarray, rng: random.Random) -> np.ndarray:
+    """A grey page on tinted paper (cream, blue-grey), as BGR."""
+    tone = np.array([rng.uniform(0.85, 1.0), rng.uniform(0.92, 1.0), rng.uniform(0.95, 1.0)], np.float32)
+    paper = cv2.cvtColor(grey, cv2.COLOR_GRAY2BGR).astype(np.float32)
+    return np.clip(255 - (255 - paper) * tone[::-1] * rng.uniform(0.9, 1.0) - (1 - tone) * 60, 0, 255).astype(np.uint8)
 
 
 def break_lines(page: np.ndarray, rng: random.Random, dpi: int) -> np.ndarray:
@@ -155,18 +205,32 @@ def stamp_seal(grey: np.ndarray, rng: random.Random, dpi: int) -> np.ndarray:
 
 
 def to_scan(report: GeneratedReport, rng: random.Random, options: ScanOptions | None = None) -> GeneratedReport:
-    """Replace report.pdf by an image-only scan of it; the ground truth is unchanged."""
+    """Replace report.pdf by an image-only scan of it (a PDF, or a multi-page TIFF beside it:
+    report.pdf then names the TIFF); the ground truth is unchanged."""
     opt = options or ScanOptions()
+    if not isinstance(opt.dpi, int):
+        opt = replace(opt, dpi=rng.randint(*opt.dpi))
     doc = pdfium.PdfDocument(str(report.pdf))
     images = []
     for page in doc:
         grey = page.render(scale=opt.dpi / 72, grayscale=True).to_numpy()
         grey = grey if grey.ndim == 2 else grey[..., 0]
         scanned = degrade(grey, rng, opt)
-        images.append(Image.fromarray(scanned if scanned.ndim == 2 else cv2.cvtColor(scanned, cv2.COLOR_BGR2RGB)))
+        if scanned.dtype == bool:
+            images.append(Image.fromarray(~scanned).convert("1"))
+        else:
+            images.append(Image.fromarray(scanned if scanned.ndim == 2 else cv2.cvtColor(scanned, cv2.COLOR_BGR2RGB)))
     doc.close()
     buf = io.BytesIO()
-    images[0].save(buf, format="PDF", save_all=True, append_images=images[1:], resolution=opt.dpi)
+    if opt.container == "tiff":
+        bilevel = images[0].mode == "1"
+        images[0].save(buf, format="TIFF", save_all=True, append_images=images[1:], dpi=(opt.dpi, opt.dpi),
+                       compression="group4" if bilevel else "jpeg", **({} if bilevel else {"quality": 90}))
+        report.pdf.unlink()
+        report.pdf = report.pdf.with_suffix(".tif")
+        report.truth["source"] = report.pdf.name
+    else:
+        images[0].save(buf, format="PDF", save_all=True, append_images=images[1:], resolution=opt.dpi)
     report.pdf.write_bytes(buf.getvalue())
     truth_path = report.pdf.with_suffix(".truth.json")
     truth_path.write_text(json.dumps(report.truth, ensure_ascii=False, indent=1), encoding="utf-8")

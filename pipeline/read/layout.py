@@ -24,6 +24,10 @@ class LayoutOptions:
     line_gap: float = 0.12  # inches: breaks in a worn ruling that are bridged
     min_table_width: float = 0.25  # share of the page width
     upside_down: float = 0.6  # mean 180° probability of a page's text lines that turns it
+    # A page picture below min_dpi (a report downloaded as 72-110 dpi images) is resampled to
+    # work_dpi, as a PDF's page is rendered: glyphs of a few pixels break apart in the ink masks
+    min_dpi: int = 150
+    work_dpi: int = 200
 
 
 @dataclass
@@ -186,9 +190,10 @@ def _affine3(m: np.ndarray) -> np.ndarray:
 
 
 class PageNormaliser:
-    """Turns scanned pages upright (by quarter turns, then 180° when the orientation classifier
-    finds the lines upside down) and deskews them; born-digital pages (with a text layer) are
-    left as they are. The page keeps the affine back to the rasterised page, for bboxes."""
+    """Resamples low-resolution page pictures, turns scanned pages upright (by quarter turns,
+    then 180° when the orientation classifier finds the lines upside down) and deskews them;
+    born-digital pages (with a text layer) are left as they are. The page keeps the homography
+    back to the rasterised page (the image's own pixels), for bboxes."""
 
     def __init__(self, options: LayoutOptions | None = None, orientation=None):
         self.options = options or LayoutOptions()
@@ -198,6 +203,11 @@ class PageNormaliser:
         if page.words is not None:
             return page
         forward = np.eye(3)  # rasterised page → normalised image
+        if page.dpi < self.options.min_dpi:
+            scale = self.options.work_dpi / page.dpi
+            page.image = cv2.resize(page.image, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
+            page.dpi = self.options.work_dpi
+            forward = np.diag([scale, scale, 1.0])
         quad = page_quadrilateral(page.image)
         if quad is not None:  # a photo of the page: flatten it
             page.image, m = flatten(page.image, quad)

@@ -21,6 +21,7 @@ from .engines import load_model
 from .layout import binarize
 
 REC_HEIGHT = 48
+CROP_MARGIN = 0.1  # of a table line's height, on each side of its ink (and as much again of paper)
 
 
 @dataclass
@@ -310,7 +311,10 @@ def ink_lines(clean: np.ndarray, zone: BBox, cuts: np.ndarray, dpi: int,
             if seal is not None:
                 under = seal[page_box[1]:page_box[3], page_box[0]:page_box[2]]
                 line.under_seal = float(np.count_nonzero(under)) / under.size if under.size else 0.0
-            out.append((line, paper_crop(region, box, pad, cut)))
+            # a margin in proportion to the line: the recogniser scales the crop to 48 px high, and
+            # a small glyph (a 96-dpi picture, a faint digit) in a wide margin comes out too small
+            margin = max(2, min(pad, round(CROP_MARGIN * (box[3] - box[1]))))
+            out.append((line, paper_crop(region, box, margin, cut)))
     out.sort(key=lambda item: (item[0].bbox[1], item[0].bbox[0]))
     return out
 

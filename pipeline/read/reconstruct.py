@@ -465,7 +465,7 @@ def _result(placed: Placed | None, label_score: float, spec: TableSpec, column: 
     else:
         parsed, text, probs = parse_value(cell.text, **options), cell.text, cell.char_probs
         char_options = []
-    on_page = placed.table.geometry == "page"
+    on_page = placed.table.on_page
     return CellResult(value=parsed.value, text=text, confidence=0.0, needs_review=True,
                       page=placed.page if on_page else None, bbox=_source_bbox(placed) if on_page else None,
                       label_score=label_score,
@@ -496,7 +496,7 @@ def _values_by_order(row: RowView, k: int) -> tuple[list[Placed | None], bool]:
 def _blank_result(label_score: float, where: Placed | None = None) -> CellResult:
     """A value cell printed blank: one a text extraction left out of a blank row, or a column
     of a text reading's row with no value in it (`where`: the row's height under its header)."""
-    on_page = where is not None and where.table.geometry != "rows"
+    on_page = where is not None and where.table.on_page
     return CellResult(value=None, text="", confidence=0.0, needs_review=True,
                       page=where.page if on_page else None, bbox=_source_bbox(where) if on_page else None,
                       label_score=label_score, ocr_score=1.0,
@@ -538,17 +538,19 @@ def _row_place(row: RowView, header: HeaderCell) -> Placed:
 def _text_results(row: RowView, headers: dict[str, HeaderCell | None], row_score: float, spec: TableSpec,
                   ids: list[tuple[str, str]]) -> dict[str, CellResult]:
     """A text reading's row under its headers (by cell id; see _by_columns); a cell without a
-    header is not found."""
+    header is not found. Where two values fell in one column, the row was read under the wrong
+    columns (see _distrust_unplaced): none of its cells is trusted."""
     found = {cid: h for cid, h in headers.items() if h is not None}
     placed = _by_columns(row, found) if found else {}
+    crowded = any(ambiguous for _, ambiguous in placed.values())
     out = {}
     for cid, column in ids:
         header = found.get(cid)
         if header is None:
             out[cid] = _result(None, 0.0, spec, column)
             continue
-        value, ambiguous = placed[cid]
-        score = min(row_score, header.score) * (SHARED_CELL_FACTOR if ambiguous else 1.0)
+        value, _ = placed[cid]
+        score = min(row_score, header.score) * (SHARED_CELL_FACTOR if crowded else 1.0)
         out[cid] = _result(value, score, spec, column) if value is not None else \
             _blank_result(score, _row_place(row, header))
     return out
@@ -613,8 +615,22 @@ def match_rows_table(rows: list[RowView], spec: TableSpec) -> TableMatch:
             label_score = min(sims[j], header.score) * min(1.0, share / 0.6)
             out.cells[cid] = _result(placed if share > 0.3 else None, label_score, spec, column)
             chosen[cid] = placed if share > 0.3 else None
+        _distrust_unplaced(out, rows[r], {cid: chosen.get(cid) for cid, _ in ids})
     _distrust_shared(out, chosen)
     return out
+
+
+def _distrust_unplaced(out: TableMatch, row: RowView, chosen: dict[str, Placed | None]):
+    """A row whose inked values did not all land in its cells was read under the wrong
+    columns (headers unreadable, a ruling lost): none of its cells is to be trusted, a blank
+    least of all."""
+    taken = {id(p.cell) for p in chosen.values() if p is not None}
+    labels_end = max((p.x1 for p in row.labels), default=-1.0)
+    left = [p for p in row.cells if p.x0 >= labels_end - 1e-6 and not is_label(p.cell.text) and p.cell.text.strip()
+            and id(p.cell) not in taken]
+    if left:
+        for cid in chosen:
+            out.cells[cid].label_score *= SHARED_CELL_FACTOR
 
 
 def _distrust_shared(out: TableMatch, chosen: dict[str, Placed | None]):
@@ -691,6 +707,8 @@ def match_group_table(rows: list[RowView], spec: TableSpec) -> TableMatch:
             label_score = leaf.score * min(1.0, share / 0.6)
             out.cells[cid] = _result(placed if share > 0.3 else None, label_score, spec, column)
             chosen[cid] = placed if share > 0.3 else None
+    if data_row is not None and not text:
+        _distrust_unplaced(out, rows[data_row], {cid: chosen.get(cid) for cid, _ in ids})
     if text:
         out.cells.update(_text_results(rows[data_row], leaf_headers, 1.0, spec, ids))
     _distrust_shared(out, chosen)

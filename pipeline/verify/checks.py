@@ -13,18 +13,23 @@ agree.
 """
 from __future__ import annotations
 
+import itertools
+
+import numpy as np
+
 from ..config import CheckOptions
 from ..read.reconstruct import DIGIT_LOOKALIKES, parse_value
-from ..templates import Template, failed_identities
+from ..templates import Identity, Template, failed_identities
 from ..types import CellResult
 
 CONFUSIONS = {"0": "869", "8": "0369", "6": "085", "9": "08", "1": "74", "7": "1", "3": "8", "5": "6", "4": "1",
               "2": "7"}
 MIN_OPTION_P = 0.01  # a runner-up class this likely is a plausible reading
 CONFUSION_P = 0.02  # the prior plausibility of a known confusion
+MAX_CANDIDATES = 24  # cells nothing vouches for, in failed identities, beyond which no explanation is sought
+MAX_CULPRITS = 3  # the most misread cells an explanation of the failed identities may name
 UNREADABLE_SOLVED_P = 0.5  # the reading of an unreadable cell that the identities single out
 DISPUTED_P = 0.5  # the plausibility of the other structure reading's value
-SMALL_CHECK = 8  # cells in an identity small enough to show them all to a person when it fails
 
 
 def _digit_readings(text: str) -> set[int]:
@@ -80,6 +85,7 @@ class ArithmeticChecks:
             self._solve_unreadable(template, cells, values)
         failed = failed_identities(template, values)
         if not failed:
+            self._judge(template, cells, values, [])
             return []
         involved = {cid for ident in failed for cid in (*ident.lhs, *ident.rhs)}
         alternatives = {cid: candidate_readings(cells[cid], *self._column_kind(template, cid)) for cid in involved}
@@ -97,21 +103,98 @@ class ArithmeticChecks:
                     cell.ocr_score = p
                     values[cid] = value
                 failed = failed_identities(template, values)
-        inconsistencies = []
-        # A recognised cell in a failed check is shown to a person: in the small checks (a row's
-        # total, a balance: a handful of cells, one of them misread), or, where only the large
-        # ones fail (the result rows' total), in those.
-        small = [ident for ident in failed if len(ident.lhs) + len(ident.rhs) <= SMALL_CHECK]
-        for ident in failed:
-            members = [cells[cid] for cid in (*ident.lhs, *ident.rhs) if cid in values]
-            if all(self._trusted(c) for c in members):
-                inconsistencies.append(ident.name)
-            for c in members:
-                c.checks_failed.append(ident.name)
-                if c.recognised:  # a person can look at the ink; a document's text is what it is
-                    c.check_factor *= self.options.failure_factor
-                    c.check_review = c.check_review or ident in small or not small
+        inconsistencies = [ident.name for ident in failed
+                           if all(not cells[cid].recognised for cid in (*ident.lhs, *ident.rhs))]
+        self._judge(template, cells, values, failed)
         return inconsistencies
+
+    def _judge(self, template: Template, cells: dict[str, CellResult], values: dict, failed: list[Identity]):
+        """Which cells the identities vouch for and which they refute. An identity evaluated in
+        full that holds vouches for its cells (a misread digit breaks every identity it is in,
+        unless a second one makes up for it exactly). The failed ones are explained, when they
+        can be, by the fewest cells nothing vouches for whose change mends them all: one misread
+        on a grid of row and column totals breaks its row and its column by the same amount, and
+        is the one cell refuted. One with a single cell unknown (unreadable, not found) is solved
+        for it: a value no cell can hold (negative, fractional, none of the digits read there)
+        refutes its other cells. A culprit is believed only where two failed identities cross
+        on it; where nothing explains a failure, or only a guess does (a whole row read from
+        another row holds its own total; two misreads hide behind an unreadable third; a row of
+        table 四 has one identity and no other to cross it), all the recognised cells of the
+        failed identity are shown."""
+        implausible = self._implausible(template, cells, values)
+        vouched = {cid for ident in template.identities if self._vouches(ident, cells, values, failed + implausible)
+                   for cid in (*ident.lhs, *ident.rhs)}
+        for cid, cell in cells.items():
+            cell.vouched = cid in vouched
+        culprits = self._explanation(template, cells, values, failed, vouched)
+        crossed = {cid for cid in culprits if sum(cid in (*i.lhs, *i.rhs) for i in failed) > 1}
+        for ident in failed + implausible:
+            members = [cid for cid in (*ident.lhs, *ident.rhs) if cid in cells and cells[cid].found]
+            recognised = [cid for cid in members if cells[cid].recognised]
+            mine = culprits.intersection(members)
+            shown = sorted(mine) if ident in failed and mine and mine <= crossed else recognised
+            for cid in members:
+                cells[cid].checks_failed.append(ident.name)
+            for cid in shown:  # a person can look at the ink; a document's text is what it is
+                cells[cid].check_factor *= self.options.failure_factor
+                cells[cid].check_review = True
+
+    def _explanation(self, template: Template, cells: dict[str, CellResult], values: dict,
+                     failed: list[Identity], vouched: set[str]) -> set[str]:
+        """The fewest recognised cells nothing vouches for (at most MAX_CULPRITS) whose change
+        mends every failed identity (whole, non-negative values where the column has them); the
+        union where several sets of that size do; empty when none does."""
+        if not failed:
+            return set()
+        candidates = sorted({cid for ident in failed for cid in (*ident.lhs, *ident.rhs)
+                             if cells[cid].recognised and cid not in vouched})
+        if not candidates or len(candidates) > MAX_CANDIDATES:
+            return set()
+        residual = np.array([sum(values[c] or 0 for c in i.lhs) - sum(values[c] or 0 for c in i.rhs) for i in failed])
+        effect = np.array([[(c in i.lhs) - (c in i.rhs) for c in candidates] for i in failed], float)
+        for size in range(1, MAX_CULPRITS + 1):
+            found = set()
+            for chosen in itertools.combinations(range(len(candidates)), size):
+                a = effect[:, chosen]
+                if not a.any(axis=1).all():
+                    continue  # a failed identity none of them is in
+                change, *_ = np.linalg.lstsq(a, -residual, rcond=None)
+                if np.abs(a @ change + residual).max() < 1e-6 and \
+                        all(self._plausible(template, candidates[k], (values[candidates[k]] or 0) + d)
+                            for k, d in zip(chosen, change)):
+                    found.update(candidates[k] for k in chosen)
+            if found:
+                return found
+        return set()
+
+    def _plausible(self, template: Template, cid: str, value: float) -> bool:
+        decimal, signed = self._column_kind(template, cid)
+        return (value >= -1e-9 or signed) and (decimal or abs(value - round(value)) < 1e-6)
+
+    @staticmethod
+    def _vouches(ident: Identity, cells: dict[str, CellResult], values: dict, failed: list[Identity]) -> bool:
+        """Evaluated in full, it holds, and ink was read in it: a row read as blanks (lost, or
+        printed blank) holds trivially and says nothing of its cells."""
+        members = (*ident.lhs, *ident.rhs)
+        return ident not in failed and all(cid in values for cid in members) and \
+            any((cells[cid].text or "").strip() for cid in members)
+
+    def _implausible(self, template: Template, cells: dict[str, CellResult], values: dict) -> list[Identity]:
+        """The identities with one cell unknown that no value of that cell can make hold."""
+        out = []
+        for ident in template.identities:
+            unknown = [cid for cid in (*ident.lhs, *ident.rhs) if cid not in values]
+            if len(unknown) != 1 or unknown[0] not in cells:
+                continue
+            cid = unknown[0]
+            side = 1 if cid in ident.lhs else -1
+            needed = side * (sum(values[c] or 0 for c in ident.rhs if c != cid) -
+                             sum(values[c] or 0 for c in ident.lhs if c != cid))
+            read = {ch for ch in (cells[cid].text or "").translate(DIGIT_LOOKALIKES) if ch.isdigit()}
+            if not self._plausible(template, cid, needed) or \
+                    (read and float(needed).is_integer() and not read & set(str(int(abs(needed))))):
+                out.append(ident)
+        return out
 
     def _pair_fixes(self, template: Template, cells: dict[str, CellResult], values: dict, failed: list,
                     alternatives: dict) -> list[tuple]:

@@ -66,7 +66,10 @@ class ConfidenceScorer:
             cell.confidence = self._calibrated(cell, raw_score(cell, opt))
             if cell.check_factor < 1.0:  # what a correction elsewhere that fixes the check restores
                 cell.confidence_unchecked = self._calibrated(cell, raw_score(cell, opt) / cell.check_factor)
-            cell.needs_review = cell.confidence < opt.review_threshold
+            # a value no identity vouches for (table 二, 本年增/减, a row with an unreadable cell)
+            # stands on its own reading: a stricter threshold
+            strict = cell.recognised and not cell.vouched
+            cell.needs_review = cell.confidence < (opt.unjudged_threshold if strict else opt.review_threshold)
             cell.sealed = cell.under_seal >= opt.sealed_share
             if opt.review_sealed and cell.sealed:
                 # a seal crossed what was read, or lay over a cell read as blank: strokes, or a
