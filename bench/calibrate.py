@@ -1,8 +1,10 @@
 """Fit the confidence calibration (models/calibration.json) on generated scans.
 
-Generates office-quality, hard and field scans by both generator routes with a seed of its own
-(never the bench's), reads them with calibration off, and fits an isotonic (monotone) map from
-each recognised cell's raw score to whether it was right, by pool-adjacent-violators.
+Generates office-quality, hard and field scans, 1-bit black-and-white scans and low-resolution
+page pictures by both generator routes with a seed of its own (never the bench's), reads them
+with calibration off, and fits for each band of image (grey scan, 1-bit, low resolution) an
+isotonic (monotone) map from each recognised cell's raw score to whether it was right, by
+pool-adjacent-violators.
 """
 from __future__ import annotations
 
@@ -42,47 +44,55 @@ def isotonic(x: np.ndarray, y: np.ndarray) -> tuple[list[float], list[float]]:
     return [0.0, *(raw[i] for i in keep), 1.0], [0.0, *(calibrated[i] for i in keep), calibrated[-1]]
 
 
-def collect(pipeline: Pipeline, reports) -> tuple[list[float], list[int]]:
-    raw, right = [], []
+def collect(pipeline: Pipeline, reports, into: dict[str, tuple[list[float], list[int]]]):
+    """Each recognised cell's raw score and whether it was right, by the band of its page."""
     for report in reports:
         outcome = pipeline.process(report.pdf)
         if not outcome.report:
             continue
         for cid, cell in outcome.report.cells.items():
             if cell.recognised and cell.found:
+                raw, right = into.setdefault(cell.band, ([], []))
                 raw.append(cell.confidence)
                 right.append(int(same_value(cell.value, report.truth["cells"][cid])))
-    return raw, right
+
+
+# the scans each band is fitted on (half of the 1-bit and low-resolution ones as multi-page TIFFs)
+SETS = {"office": [ScanOptions()], "hard": [ScanOptions.hard()], "field": [ScanOptions.field()],
+        "black and white": [ScanOptions.black_and_white(), ScanOptions.black_and_white(container="tiff")],
+        "page pictures": [ScanOptions.page_pictures(), ScanOptions.page_pictures(container="tiff")]}
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("-n", type=int, default=12, help="reports per route and kind (office, hard, field)")
+    parser.add_argument("-n", type=int, default=12, help="reports per route and set (" + ", ".join(SETS) + ")")
     parser.add_argument("--seed", type=int, default=424242)
     args = parser.parse_args()
     pipeline = Pipeline(RunOptions(calibrate=False))
-    raw, right = [], []
-    sets = [(route, name, options) for route in ("draw", "word")
-            for name, options in (("office", None), ("hard", ScanOptions.hard()), ("field", ScanOptions.field()))]
+    cells: dict[str, tuple[list[float], list[int]]] = {}
     with tempfile.TemporaryDirectory() as tmp:
-        for route, name, options in sets:
-            reports = generate_batch(Path(tmp) / route / name, args.n, args.seed, kind="scan", scan_options=options,
-                                     route=route)
-            r, k = collect(pipeline, reports)
-            raw += r
-            right += k
-    knots_raw, knots_cal = isotonic(np.array(raw), np.array(right))
+        for route in ("draw", "word"):
+            for name, variants in SETS.items():
+                for k, options in enumerate(variants):
+                    folder = Path(tmp) / route / name / str(k)
+                    collect(pipeline, generate_batch(folder, args.n // len(variants), args.seed + k, kind="scan",
+                                                     scan_options=options, route=route), cells)
+    bands = {}
+    for band, (raw, right) in sorted(cells.items()):
+        knots_raw, knots_cal = isotonic(np.array(raw), np.array(right))
+        bands[band] = {"cells": len(raw), "wrong": len(raw) - sum(right),
+                       "raw": [round(v, 6) for v in knots_raw], "calibrated": [round(v, 6) for v in knots_cal]}
+        print(f"{band}: {len(knots_raw)} knots from {len(raw)} cells, {len(raw) - sum(right)} wrong")
     OUT.write_text(json.dumps({
-        "method": "isotonic regression (pool adjacent violators) of right/wrong on the raw score",
-        "fitted_on": f"{len(raw)} recognised cells of {len(sets) * args.n} generated scans ({args.n} each "
-                     f"office-quality, hard and field, by the drawn and the Word route), seed {args.seed}, "
-                     f"{len(raw) - sum(right)} wrong",
+        "method": "isotonic regression (pool adjacent violators) of right/wrong on the raw score, one map per band "
+                  "of image a cell is read from (pipeline.types.Page.band)",
+        "fitted_on": f"generated scans, {args.n} per route (drawn and Word) and set ({', '.join(SETS)}), "
+                     f"seed {args.seed}",
         "fitted": datetime.date.today().isoformat(),
         "command": f"python bench/calibrate.py -n {args.n} --seed {args.seed}",
-        "raw": [round(v, 6) for v in knots_raw],
-        "calibrated": [round(v, 6) for v in knots_cal],
+        "bands": bands,
     }, indent=1), encoding="utf-8")
-    print(f"wrote {OUT}: {len(knots_raw)} knots from {len(raw)} cells, {len(raw) - sum(right)} wrong")
+    print(f"wrote {OUT}")
 
 
 if __name__ == "__main__":

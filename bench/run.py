@@ -54,11 +54,13 @@ def generate(kind: str, n: int, seed: int, route: str, folder: Path):
     return generate_batch(folder, 2 * n, seed, kind=kind, route=route)
 
 
-# Image families of their own: an archive scanner's 1-bit pages (200-400 dpi, and at 300 dpi),
+# Image families of their own: an archive scanner's 1-bit pages (200-400 dpi, and at 300 dpi;
+# bwlight: thresholded lighter than a scanner's light setting, hairlines and thin strokes broken),
 # and pages downloaded as low-resolution pictures (72-110 dpi, and at 96 dpi).
 FAMILIES = {
     "bw": ScanOptions.black_and_white,
     "bw300": partial(ScanOptions.black_and_white, 300),
+    "bwlight": partial(ScanOptions.black_and_white, 300, threshold=(0.3, 0.4)),
     "pictures": ScanOptions.page_pictures,
     "pictures96": partial(ScanOptions.page_pictures, 96),
 }
@@ -175,10 +177,11 @@ def main():
     parser.add_argument("--seed", type=int, default=None, help="default: a new one each run")
     parser.add_argument("--threshold", type=float, default=None, help="review threshold (default from configs/)")
     parser.add_argument("--routes", default="draw,word", help="generator routes: draw (reportlab), word (LibreOffice)")
-    parser.add_argument("--kinds", default="digital,scan,field,hard,mixed,bw,bw300,pictures,pictures96,docx,html",
+    parser.add_argument("--kinds", default="digital,scan,field,hard,mixed,bw,bw300,bwlight,pictures,pictures96,docx,html",
                         help="born-digital PDF, scan, field scans (skew, seals, worn lines, photos, turned "
                              "pages), hard scan, mixed (1 in 4 hard), black-and-white 1-bit scans (200-400 dpi, "
-                             "and 300), low-resolution page pictures (72-110 dpi, and 96), Word .docx, HTML page; "
+                             "300, and 300 thresholded too light), low-resolution page pictures (72-110 dpi, and "
+                             "96), Word .docx, HTML page; "
                              "'' for none")
     parser.add_argument("--degradations", type=int, default=5, metavar="N",
                         help="Word route scans with each degradation alone, N reports per format (0: skip)")

@@ -225,6 +225,9 @@ class Pipeline:
             readings = [document.tables] if document.tables else \
                 [[table for layout in document.layouts for table in reading.read(layout)] for reading in self.readings]
             recon = reconstruct(readings, self.templates)
+            bands = {layout.number: layout.band for layout in document.layouts}
+            for cell in recon.cells.values():  # which calibration scores it
+                cell.band = bands.get(cell.page, cell.band)
             sections = split_sections(document.prose)
             agency, year = parse_title(document.title_lines or [line.text for line in document.prose[:6]])
             t = timings.add("reconstruct", t)
@@ -264,7 +267,7 @@ class Pipeline:
             regions = find_tables(lines, self.layout_options)
             layout = PageLayout(page.number, (page.image.shape[1], page.image.shape[0]), page.dpi,
                                 zones=table_zones(regions, page.image.shape, page.dpi), rules=horizontal_rules(lines),
-                                exact=page.words is not None, to_source=page.to_source)
+                                exact=page.words is not None, to_source=page.to_source, band=page.band)
             t = timings.add("layout", t)
             document.enter("structure", page.number)
             for region in regions:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 BBox = tuple[float, float, float, float]  # x0, y0, x1, y1 in pixels of the rasterised page
+LOW_RESOLUTION_DPI = 150  # page pictures below this are low-resolution (resampled for layout, calibrated apart)
 
 
 def map_bbox(m: np.ndarray | None, box: BBox) -> tuple[float, float, float, float]:
@@ -109,6 +110,21 @@ class Page:
     to_source: np.ndarray = field(default_factory=lambda: np.eye(3))
     title_lines: list[str] = field(default_factory=list)  # text lines above the tables (page 1 only)
     prose: list[ProseLine] = field(default_factory=list)  # the running text outside the tables
+    # the picture the page is, for a scan: its own resolution (an image file's; a PDF's embedded
+    # image's, whatever the page is rendered at), and whether it is black and white only (1-bit)
+    source_dpi: float | None = None
+    bilevel: bool = False
+
+    @property
+    def band(self) -> str:
+        """The kind of image its cells are read from, each with a calibration of its own: "text"
+        (a text layer), "bilevel" (1-bit: strokes broken or bled by the threshold), "lowres"
+        (a picture below LOW_RESOLUTION_DPI: glyphs of a few pixels), or "scan"."""
+        if self.words is not None:
+            return "text"
+        if self.bilevel:
+            return "bilevel"
+        return "lowres" if (self.source_dpi or self.dpi) < LOW_RESOLUTION_DPI else "scan"
 
 
 @dataclass
@@ -119,6 +135,7 @@ class Cell(Reading):
     row_span: int
     col_span: int
     bbox: BBox  # in the normalised page image
+    unread_ink: float = 0.0  # ink in it no line was cut from (dropped as specks), in pixels at 100 dpi
 
 
 @dataclass
@@ -135,6 +152,7 @@ class PageLayout:
     rules: list[tuple[float, float, float]] = field(default_factory=list)  # horizontal rulings: y, x0, x1
     exact: bool = False  # the lines come from a text layer
     to_source: np.ndarray = field(default_factory=lambda: np.eye(3))
+    band: str = "scan"  # see Page.band
 
 
 @dataclass
@@ -195,6 +213,7 @@ class CellResult:
     disputed: float | int | None = None  # another reading's value for this cell, when they disagree
     sealed: bool = False  # a seal lay over it (set by the confidence stage's policy)
     printed: bool = True  # False: the document does not print this cell (its row is not in its table)
+    band: str = "scan"  # the image it was recognised from (see Page.band): which calibration scores it
 
     def to_json(self) -> dict:
         out = {"value": self.value, "text": self.text, "confidence": round(self.confidence, 4),

@@ -58,10 +58,11 @@ class ScanOptions:
 
 
     @classmethod
-    def black_and_white(cls, dpi: int | tuple[int, int] = (200, 400), container: str = "pdf") -> "ScanOptions":
-        """An archive scanner's black-and-white mode: 1-bit pages, thresholded light or dark,
-        slight skew, dust, CCITT G4."""
-        return cls(dpi=dpi, max_skew=1.0, blur=(0.3, 0.9), noise=(2.0, 8.0), bilevel=(0.3, 0.7), dust=40,
+    def black_and_white(cls, dpi: int | tuple[int, int] = (200, 400), container: str = "pdf",
+                        threshold: tuple[float, float] = (0.4, 0.7)) -> "ScanOptions":
+        """An archive scanner's black-and-white mode: 1-bit pages, thresholded light or dark
+        (`threshold`: between ink and paper), slight skew, dust, CCITT G4."""
+        return cls(dpi=dpi, max_skew=1.0, blur=(0.3, 0.8), noise=(2.0, 8.0), bilevel=threshold, dust=40,
                    container=container)
 
     @classmethod

@@ -14,6 +14,7 @@ from typing import Iterator
 import cv2
 import numpy as np
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_raw
 from PIL import Image, ImageSequence
 
 from ..types import InputError, Page, Word
@@ -191,6 +192,20 @@ def _text_layer(page: pdfium.PdfPage, scale: float, height_px: float) -> list[Wo
         textpage.close()
 
 
+def is_bilevel(grey: np.ndarray) -> bool:
+    """Black and white only (a 1-bit scan), rendered or not: nearly every pixel is the page's
+    darkest or its lightest (a grey scan's noise leaves hardly any at either)."""
+    return float(np.mean((grey == grey.min()) | (grey == grey.max()))) > 0.9
+
+
+def _picture_dpi(page: pdfium.PdfPage) -> float | None:
+    """The resolution of the largest picture on a scanned PDF page: a page stored as a 96-dpi
+    picture is rendered at 200 dpi like any other, but holds no more than 96 dpi of detail."""
+    pictures = [obj.get_metadata() for obj in page.get_objects(filter=(pdfium_raw.FPDF_PAGEOBJ_IMAGE,))]
+    largest = max(pictures, key=lambda m: m.width * m.height, default=None)
+    return float(largest.horizontal_dpi) if largest is not None and largest.horizontal_dpi > 0 else None
+
+
 def iter_pages(path: Path, dpi: float = 200, only: set[int] | None = None) -> Iterator[Page]:
     """The pages of a PDF or image file, rasterised to grey at `dpi`, one at a time (`only`:
     just these page numbers)."""
@@ -209,12 +224,13 @@ def iter_pages(path: Path, dpi: float = 200, only: set[int] | None = None) -> It
                 try:
                     rgb = page.render(scale=scale, rev_byteorder=True).to_numpy()  # RGB(A)
                     words = _text_layer(page, scale, rgb.shape[0])
-                    seal = None
-                    if words is None:  # a scan: seals and red ink away before layout and OCR
-                        image, seal = drop_red(rgb)
-                    else:
+                    if words is not None:
                         image = cv2.cvtColor(np.ascontiguousarray(rgb[..., :3]), cv2.COLOR_RGB2GRAY)
-                    yield Page(number=i + 1, image=image, dpi=int(round(dpi)), words=words, seal=seal)
+                        yield Page(number=i + 1, image=image, dpi=int(round(dpi)), words=words)
+                        continue
+                    image, seal = drop_red(rgb)  # a scan: seals and red ink away before layout and OCR
+                    yield Page(number=i + 1, image=image, dpi=int(round(dpi)), seal=seal,
+                               source_dpi=_picture_dpi(page), bilevel=is_bilevel(image))
                 finally:
                     page.close()
         return
@@ -224,4 +240,5 @@ def iter_pages(path: Path, dpi: float = 200, only: set[int] | None = None) -> It
             if only is not None and i + 1 not in only:
                 continue
             image, seal = _grey(frame)
-            yield Page(number=i + 1, image=image, dpi=int(round(float(native_dpi))), seal=seal)
+            yield Page(number=i + 1, image=image, dpi=int(round(float(native_dpi))), seal=seal,
+                       source_dpi=float(native_dpi), bilevel=frame.mode == "1" or is_bilevel(image))

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from ..types import BBox, Page
+from ..types import LOW_RESOLUTION_DPI, BBox, Page
 
 
 @dataclass
@@ -26,7 +26,7 @@ class LayoutOptions:
     upside_down: float = 0.6  # mean 180° probability of a page's text lines that turns it
     # A page picture below min_dpi (a report downloaded as 72-110 dpi images) is resampled to
     # work_dpi, as a PDF's page is rendered: glyphs of a few pixels break apart in the ink masks
-    min_dpi: int = 150
+    min_dpi: int = LOW_RESOLUTION_DPI
     work_dpi: int = 200
 
 
@@ -253,7 +253,47 @@ def ruling_lines(grey: np.ndarray, dpi: int, options: LayoutOptions) -> PageLine
         mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, rect(shape_close))
         return cv2.morphologyEx(mask, cv2.MORPH_OPEN, rect(shape_keep))
 
-    return PageLines(runs((kv, 1), (gap, 1), (k, 1)), runs((1, kv), (1, gap), (1, kv)), ink, dpi)
+    horizontal = cv2.bitwise_or(runs((kv, 1), (gap, 1), (k, 1)), dashed_rules(ink, dpi, options))
+    return PageLines(horizontal, runs((1, kv), (1, gap), (1, kv)), ink, dpi)
+
+
+def dashed_rules(ink: np.ndarray, dpi: int, options: LayoutOptions) -> np.ndarray:
+    """Horizontal rulings printed dashed, or broken into dashes (a hairline on a light 1-bit
+    scan), which the openings of ruling_lines take for strokes of text: thin flat marks on one
+    row, each within a ruling's gap of the next, together as long as a ruling and at least two
+    fifths ink along it. (Vertical ones are
+    left to the text reading: a column of 1s is thin tall marks in a row too.)"""
+    out = np.zeros_like(ink)
+    n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    x, y, w, h = (stats[1:, i] for i in range(4))
+    thin = max(3, int(0.015 * dpi))
+    dashes = np.flatnonzero((h <= thin) & (w >= 2 * h) & (w >= 3))
+    if dashes.size == 0:
+        return out
+    gap, length = options.line_gap * dpi, options.line_length * dpi
+    centre = y[dashes] + h[dashes] / 2
+    order = dashes[np.argsort(centre)]
+    rows, row = [], [order[0]]
+    for k in order[1:]:  # dashes whose centres lie within 2 px are on one row
+        if y[k] + h[k] / 2 - (y[row[-1]] + h[row[-1]] / 2) <= 2:
+            row.append(k)
+        else:
+            rows.append(row)
+            row = [k]
+    rows.append(row)
+    for row in rows:
+        row.sort(key=lambda k: x[k])
+        chain = [row[0]]
+        for k in row[1:] + [None]:
+            if k is not None and x[k] - (x[chain[-1]] + w[chain[-1]]) <= gap:
+                chain.append(k)
+                continue
+            x0, x1 = x[chain[0]], max(x[c] + w[c] for c in chain)
+            if len(chain) >= 3 and x1 - x0 >= length and sum(w[c] for c in chain) >= 0.4 * (x1 - x0):
+                top, bottom = min(y[c] for c in chain), max(y[c] + h[c] for c in chain)
+                out[top:bottom, x0:x1] = 255
+            chain = [k] if k is not None else []
+    return out
 
 
 def find_tables(lines: PageLines, options: LayoutOptions) -> list[BBox]:

@@ -272,13 +272,14 @@ def _short_of_edges(cut: np.ndarray, box: tuple[int, int, int, int],
             c + left[-1] + 2 if left.size else c, x1 + right[0] - 1 if right.size else d)
 
 
-def ink_lines(clean: np.ndarray, zone: BBox, cuts: np.ndarray, dpi: int,
-              seal: np.ndarray | None = None) -> list[tuple[TextLine, np.ndarray]]:
+def ink_lines(clean: np.ndarray, zone: BBox, cuts: np.ndarray, dpi: int, seal: np.ndarray | None = None,
+              dropped: np.ndarray | None = None) -> list[tuple[TextLine, np.ndarray]]:
     """The text lines inside `zone` of a scanned page and their crops. `clean` is the page with
     its found rulings erased; `cuts` (a mask of the page) where lines must not run on: the
     table's cell edges, so that a cell's text never joins its neighbour's. Characters are
     joined along a line by a short smear; a run taller than a line (lines stacked close) is
-    split at its blank rows."""
+    split at its blank rows. `dropped`, a mask of the page: where ink was left out of every line
+    (specks, a ruling's remains) is marked in it."""
     h, w = clean.shape
     x0, y0, x1, y1 = max(0, int(zone[0])), max(0, int(zone[1])), min(w, int(np.ceil(zone[2]))), \
         min(h, int(np.ceil(zone[3])))
@@ -288,9 +289,12 @@ def ink_lines(clean: np.ndarray, zone: BBox, cuts: np.ndarray, dpi: int,
     cut = cuts[y0:y1, x0:x1] > 0
     ink = binarize(region)
     ink[cut] = 0
+    raw = ink.copy()
     min_area = max(4, int((dpi / 100) ** 2 * 3))
     ink = _drop_ruling_residue(_despeckle(ink, min_area), dpi)
     ink = _drop_edge_marks(ink, cut, min_area, max(3, int(0.02 * dpi)))
+    if dropped is not None:
+        dropped[y0:y1, x0:x1] |= raw & ~ink
     min_height, pad, gap = max(4, int(0.03 * dpi)), max(4, int(0.03 * dpi)), max(2, int(0.012 * dpi))
     # along the line, half a character; across it, a glyph's parts a faint scan broke apart
     # (the bar of a 5), split again below where the gap is a line's
@@ -460,6 +464,17 @@ def _inside(word: Word, box) -> bool:
     return box[0] <= cx <= box[2] and box[1] <= cy <= box[3]
 
 
+def mark_unread_ink(layout: PageLayout, dropped: np.ndarray, dpi: int):
+    """Each lattice cell's ink that no line was cut from (Cell.unread_ink), inside its edges: a
+    faint digit broken into specks on a light scan leaves a cell read as blank, over ink."""
+    inset = max(2, int(0.02 * dpi))
+    for table in layout.lattices:
+        for cell in table.cells:
+            x0, y0, x1, y1 = (int(round(v)) for v in cell.bbox)
+            inside = dropped[y0 + inset:y1 - inset, x0 + inset:x1 - inset]
+            cell.unread_ink = float(np.count_nonzero(inside)) * (100 / dpi) ** 2 if inside.size else 0.0
+
+
 @dataclass
 class LineJob:
     """One text line to recognise: its crop, and the line its reading goes to (a table's line,
@@ -503,10 +518,12 @@ class LineReader:
         """`clean`: the page with its ruling lines erased. `prose`: the running text outside the
         tables too (into page.prose, read with the rest; its first lines are the title)."""
         jobs = []
+        dropped = np.zeros_like(clean)
         for zone in layout.zones:
-            for line, crop in ink_lines(clean, zone, cuts, page.dpi, page.seal):
+            for line, crop in ink_lines(clean, zone, cuts, page.dpi, page.seal, dropped):
                 layout.lines.append(line)
                 jobs.append(LineJob(crop, line))
+        mark_unread_ink(layout, dropped, page.dpi)
         if prose:
             height, width = page.image.shape
             for band in free_bands(layout.zones, width, height, page.dpi):

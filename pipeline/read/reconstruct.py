@@ -26,10 +26,13 @@ from .ocr import add_reading
 from .reconcile import reconcile
 
 MIN_ROW_MATCH = 0.6
+PARENT_ONLY = 0.8  # a row's labels this like a template row's parent label alone are that parent's header
 INFERRED_ROW = 0.5  # label score of a row placed by order alone (its label unreadable)
 CONFIRMED = 0.9  # label score of a loose match that the template's order confirms
 MIN_HEADER_MATCH = 0.75
 SHARED_CELL_FACTOR = 0.5  # label score of a detected cell found under two template cells
+UNREAD_INK = 6.0  # ink (px at 100 dpi: two specks) in a cell read as blank that makes the blank doubtful
+UNREAD_INK_P = 0.5  # the reading score of such a blank
 _STRIP = re.compile(r"[\s\"'“”‘’「」]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -230,9 +233,15 @@ def _spec_labels(spec_row: RowSpec) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 
 def _row_similarity(row: RowView, spec_row: RowSpec) -> float:
+    """How well a row's labels read as the template row's: its leaf label, or its parent and leaf
+    together. A row that holds only the parent's label (三、本年度办理结果 above its (一) …) is the
+    parent's own header row, however well it matches the start of the path."""
     if not row.labels:
         return 0.0
     leaves, paths = _spec_labels(spec_row)
+    parents = [normalise(parent) for parent in spec_row.parent]
+    if parents and max(similarity(row.path, parent) for parent in parents) >= PARENT_ONLY:
+        return 0.0
     return max(max(similarity(row.leaf, leaf) for leaf in leaves),
                max(similarity(row.path, path) for path in paths))
 
@@ -466,10 +475,12 @@ def _result(placed: Placed | None, label_score: float, spec: TableSpec, column: 
         parsed, text, probs = parse_value(cell.text, **options), cell.text, cell.char_probs
         char_options = []
     on_page = placed.table.on_page
+    # a blank over ink no line was cut from (a faint digit broken into specks) is no sure blank
+    unread = not text.strip() and cell.unread_ink >= UNREAD_INK
     return CellResult(value=parsed.value, text=text, confidence=0.0, needs_review=True,
                       page=placed.page if on_page else None, bbox=_source_bbox(placed) if on_page else None,
                       label_score=label_score,
-                      ocr_score=min(probs, default=1.0), parse_ok=parsed.ok,
+                      ocr_score=UNREAD_INK_P if unread else min(probs, default=1.0), parse_ok=parsed.ok,
                       recognised=on_page and not placed.table.from_text_layer, options=char_options,
                       under_seal=cell.under_seal)
 

@@ -2,8 +2,9 @@
 
 raw = weakest character's probability × label-match quality × parse validity × failed checks
 × the readings' support (a recognised value only one of the two structure readings found, or
-one they disagree on, is less certain); the calibration map (fitted on generated reports,
-models/calibration.json) turns the raw score into the observed share of right cells. A cell not
+one they disagree on, is less certain); the calibration map of the kind of image the cell was
+read from (a grey scan, a 1-bit scan, a low-resolution picture: models/calibration.json, fitted
+on generated reports of each) turns the raw score into the observed share of right cells. A cell not
 found has confidence 0; one the document does not print is null and not flagged. A cell is
 flagged when its confidence is below the review threshold, and (by default) when the two
 readings disagree on it, when it is in a failed check that was not repaired (see checks.py), or
@@ -27,12 +28,13 @@ class Calibration:
         self.raw = np.asarray(raw, float)
         self.calibrated = np.asarray(calibrated, float)
 
-    @classmethod
-    def load(cls, path) -> "Calibration | None":
+    @staticmethod
+    def load(path) -> dict[str, "Calibration"]:
+        """One map per kind of image a cell is read from (types.Page.band); none without a file."""
         if path is None or not path.exists():
-            return None
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return cls(data["raw"], data["calibrated"])
+            return {}
+        bands = json.loads(path.read_text(encoding="utf-8"))["bands"]
+        return {band: Calibration(fit["raw"], fit["calibrated"]) for band, fit in bands.items()}
 
     def __call__(self, raw: float) -> float:
         return float(np.interp(raw, self.raw, self.calibrated))
@@ -52,7 +54,7 @@ def raw_score(cell: CellResult, options: ConfidenceOptions) -> float:
 class ConfidenceScorer:
     def __init__(self, options: ConfidenceOptions):
         self.options = options
-        self.calibration = Calibration.load(options.calibration)
+        self.calibrations = Calibration.load(options.calibration)
 
     def __call__(self, cells: dict[str, CellResult]) -> dict[str, CellResult]:
         opt = self.options
@@ -84,4 +86,5 @@ class ConfidenceScorer:
         return cells
 
     def _calibrated(self, cell: CellResult, raw: float) -> float:
-        return self.calibration(min(1.0, raw)) if self.calibration and cell.recognised else min(1.0, raw)
+        calibration = self.calibrations.get(cell.band) or self.calibrations.get("scan")
+        return calibration(min(1.0, raw)) if calibration and cell.recognised else min(1.0, raw)
