@@ -78,6 +78,46 @@ OTHER = [(6, "全年收取政府信息公开信息处理费{fee}元。"), (6, "�
 NO_REVIEWS = ["未发生因政府信息公开引起的行政复议、行政诉讼案件。", "本年度行政复议和行政诉讼案件均为0件。",
               "没有因政府信息公开被申请行政复议或提起行政诉讼的情况。"]
 WITH_CARRIED = "全年共受理政府信息公开申请{n}件（含上年结转{m}件）。"
+# as real authors write (the independent corpus's false accusations): result categories stated
+# together, a 纠正 under its own sentence's subject, a received count that counts the carry-over
+# in without saying so, and documents cleaned up and published (a part of those in force)
+JOINED = "办理结果中，予以公开及部分公开{n}件。"
+REVIEW_CORRECTED = "全年发生政府信息公开行政复议{r}件，其中结果纠正{n}件。"
+LITIGATION_CORRECTED = "因政府信息公开被提起行政诉讼{r}件，其中结果纠正{n}件。"
+SILENTLY_CARRIED = "全年共受理政府信息公开申请{n}件，均已按期答复。"
+CLEANED_UP = "清理并集中发布现行有效行政规范性文件{n}件，动态更新本年度制发的规范性文件。"
+
+
+def _as_authors_write(template_id: str, values: dict, rng: random.Random, planted_rate: float) -> list[Statement]:
+    """One or two sentences in the phrasings real authors use that a checker reading words as
+    cells gets wrong: each restates the sum of its cells (planted off with `planted_rate`), but
+    the cleaned-up count names another quantity, which no check may call a contradiction."""
+    def value(cells):
+        return sum((values.get(c) or 0) for c in cells)
+
+    def restating(section, phrase, rule, cells, **given):
+        table = value(cells)
+        planted = rng.random() < planted_rate
+        said = _contradict(table, rng) if planted else table
+        truth = {"rule": rule, "cells": cells, "text": said, "table": table, "planted": planted}
+        return Statement(section, phrase.format(n=said, **given), [truth])
+
+    review, litigation = ["t4/review/total"], ["t4/litigation_direct/total", "t4/litigation_after_review/total"]
+    options = [lambda: restating(3, JOINED, "joined_results", ["t3/disclosed/total", "t3/partial/total"]),
+               lambda: restating(4, REVIEW_CORRECTED, "corrected", ["t4/review/corrected"], r=value(review)),
+               lambda: restating(4, LITIGATION_CORRECTED, "corrected",
+                                 ["t4/litigation_direct/corrected", "t4/litigation_after_review/corrected"],
+                                 r=value(litigation))]
+    if values.get("t3/carried_in/total"):
+        options.append(lambda: restating(1, SILENTLY_CARRIED, "applications_received",
+                                         ["t3/new/total", "t3/carried_in/total"]))
+    in_force = values.get("t2/art20_1.normative_docs/in_force") or 0
+    if template_id == "2021" and in_force > 1:
+        part = rng.randint(1, in_force - 1)
+        options.append(lambda: Statement(1, CLEANED_UP.format(n=part), [
+            {"rule": "normative_docs_in_force", "cells": ["t2/art20_1.normative_docs/in_force"], "text": part,
+             "table": in_force, "planted": False, "other_quantity": True}]))
+    return [make() for make in rng.sample(options, rng.randint(1, 2))]
 
 
 def _contradict(value: float, rng: random.Random) -> float:
@@ -127,6 +167,7 @@ def report_statements(template_id: str, values: dict, year: int, rng: random.Ran
             {"rule": "applications_with_carried", "cells": cells, "text": said, "table": both, "planted": planted},
             {"rule": "carried_in", "cells": ["t3/carried_in/total"], "text": carried, "table": carried,
              "planted": False}]))
+    out += _as_authors_write(template_id, values, rng, planted_rate)
     for rule in chosen:
         cells, phrasings = PHRASES[rule]
         table = sum((values.get(c) or 0) for c in cells[template_id])

@@ -7,6 +7,7 @@ can read them exactly instead of recognising pixels.
 """
 from __future__ import annotations
 
+import codecs
 import re
 from pathlib import Path
 from typing import Iterator
@@ -20,22 +21,23 @@ from PIL import Image, ImageSequence
 from ..types import InputError, Page, Word
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp"}
-TEXT_SUFFIXES = {".txt", ".text"}
+TEXT_SUFFIXES = {".txt", ".text", ".md"}  # text extractions (Markdown: tables as | rows)
 DOCUMENT_SUFFIXES = {".docx", ".doc", ".wps", ".odt", ".rtf", ".html", ".htm", ".shtml"} | TEXT_SUFFIXES
 INPUT_SUFFIXES = IMAGE_SUFFIXES | {".pdf"} | DOCUMENT_SUFFIXES  # what a folder is searched for
 MAX_IMAGE_PIXELS = 120_000_000  # larger images are refused rather than exhausting memory
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
-def decode_text(data: bytes) -> str | None:
-    """The text of a file in the encodings Chinese sites use, or None when it is binary."""
+def decode_text(data: bytes, partial: bool = False) -> str | None:
+    """The text of a file in the encodings Chinese sites use, or None when it is binary.
+    `partial`: `data` is the file's head, which may end inside a character."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         encodings = ["utf-16"]
     else:
         encodings = ["utf-8-sig", "gb18030"]
     for encoding in encodings:
         try:
-            text = data.decode(encoding)
+            text = codecs.getincrementaldecoder(encoding)().decode(data, final=not partial)
         except UnicodeDecodeError:
             continue
         controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\r\n\f")
@@ -66,7 +68,7 @@ def sniff(path: Path) -> str:
         raise InputError("a ZIP archive that is neither a .docx nor an .odt document")
     if head.startswith(b"\xd0\xcf\x11\xe0") or head.startswith(b"{\\rtf"):
         return "office"  # OLE2 (.doc, .wps) or RTF
-    text = decode_text(head if len(head) < 65536 else head[:65000])
+    text = decode_text(head, partial=len(head) == 65536)
     if text is None:
         wanted = {".html": "an HTML page", ".htm": "an HTML page"}.get(path.suffix.lower(), "a PDF or image")
         raise InputError(f"not {wanted} (binary content starting {head[:8]!r})")

@@ -3,12 +3,16 @@
 restates. A disagreement is a warning about the document, never a repair of a cell.
 
 The statements are data (configs/text.yaml): patterns in the phrasings real reports use, and the
-cells each restates in each format.
+cells each restates in each format, in each of its readings. A statement is said to contradict
+its table ("fail") only where its words are exactly a cell's quantity and no reading of them
+agrees: real authors state categories together, count the carry-over in, and report documents
+cleaned up rather than in force, and a false accusation is worse than no check.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
 from functools import lru_cache
 
 from ..read.prose import compact, text_config
@@ -37,21 +41,44 @@ def parse_number(text: str) -> float | None:
     return float(total + (digit or 0))
 
 
+Readings = dict[str, list[list[str]]]  # per format, the cell sets a statement may restate (cell id patterns)
+
+
 @dataclass
 class StatementRule:
     id: str
     what: str
     patterns: list[re.Pattern]
-    cells: dict[str, list[str]]
+    readings: Readings  # the cells first, then the other readings of the same words (`also`)
+    subjects: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # a subject word → its cells
     value_if_no_number: float | None = None
     unit: str | None = None
+    joins: bool = False  # categories stated together: their cells come from the words matched
+
+
+def _readings(rule: dict) -> Readings:
+    out: Readings = {}
+    for cells in [rule.get("cells", {}), *rule.get("also", [])]:
+        for template_id, ids in cells.items():
+            out.setdefault(str(template_id), []).append(ids)
+    return out
 
 
 @lru_cache(maxsize=1)
 def statement_rules() -> list[StatementRule]:
-    return [StatementRule(r["id"], r["what"], [re.compile(p.replace("NUM", NUM)) for p in r["patterns"]],
-                          {str(k): v for k, v in r.get("cells", {}).items()}, r.get("value_if_no_number"),
-                          r.get("unit")) for r in text_config()["statements"]]
+    """The rules of configs/text.yaml, after the one for result categories stated together (it
+    takes their number before the rule of one of them could)."""
+    config = text_config()
+    names = "|".join(map(re.escape, config["categories"]))
+    joined = StatementRule(
+        "joined_results", "几类办理结果合计",
+        [re.compile(rf"(?P<cats>(?:{names})(?:(?:及|和|与|以及|、)(?:{names}))+)(?:的)?(?:申请)?(?:共计?|合计)?(?:为)?"
+                    rf"{NUM}件")], {}, joins=True)
+    rules = [StatementRule(r["id"], r["what"], [re.compile(p.replace("NUM", NUM)) for p in r["patterns"]],
+                           _readings(r), {word: {str(k): v for k, v in cells.items()}
+                                          for word, cells in r.get("subjects", {}).items()},
+                           r.get("value_if_no_number"), r.get("unit")) for r in config["statements"]]
+    return [rules[0], joined, *rules[1:]]  # after 信息处理费, which is checked against nothing
 
 
 @dataclass
@@ -91,7 +118,9 @@ class Statement:
     page: int | None
     bbox: list[float] | None
     confidence: float  # the least sure character of the words matched
+    readings: Readings  # the cells it may restate, by format (the rule's, or those its words pick)
     decimals: int = 0  # printed after the point (in the table's unit): a rounded amount agrees
+    hedge: str | None = None  # a word of its clause that makes its number possibly another quantity
 
 
 def find_statements(sections: list[Section]) -> list[Statement]:
@@ -134,21 +163,48 @@ def _statement(rule: StatementRule, m: re.Match, text: _Text, section: int) -> S
     lines = list({id(line): line for line in owners}.values())
     boxes = [line.bbox for line in lines if line.bbox and line.page == first.page]
     bbox = [round(v, 1) for v in union_bbox(boxes)] if boxes else None
+    sentence_start = max(text.chars.rfind(stop, 0, m.start()) for stop in "。；;！!？?") + 1
+    clause_start = max(text.chars.rfind(stop, 0, m.start()) for stop in "。；;！!？?，,：:") + 1
+    hedge = next((word for word in text_config()["inexact"] if word in text.chars[clause_start:m.end()]), None)
     return Statement(rule, value, text.sentence(m.start(), m.end()), section, first.page, bbox,
-                     min(text.probs[m.start():m.end()]), decimals)
+                     min(text.probs[m.start():m.end()]), _matched_readings(rule, m, text.chars[sentence_start:m.end()]),
+                     decimals, hedge)
 
 
-def _table_value(cells: dict[str, CellResult], ids: list[str]) -> tuple[float | None, bool]:
-    """The sum of the cells (a printed blank counts 0), and whether it is sure: every cell
-    found, not flagged for review."""
-    total, sure = 0.0, True
+def _matched_readings(rule: StatementRule, m: re.Match, sentence: str) -> Readings:
+    """The cells the words say: for categories stated together, the sum of theirs; where the
+    sentence names one subject of a rule's (行政复议 or 行政诉讼), that subject's; where it names
+    none, any of them; else the rule's readings."""
+    if rule.joins:
+        categories = text_config()["categories"]
+        named = re.findall("|".join(map(re.escape, categories)), m.group("cats"))
+        return {t: [[cid for name in named for cid in categories[name][t]]]
+                for t in next(iter(categories.values()))}
+    named = [word for word in rule.subjects if word in sentence]
+    if len(named) == 1:
+        return {t: [ids] for t, ids in rule.subjects[named[0]].items()}
+    if not named and rule.subjects:
+        return {t: [*ids, *(cells[t] for cells in rule.subjects.values() if t in cells)]
+                for t, ids in rule.readings.items()}
+    return rule.readings
+
+
+def _table_value(cells: dict[str, CellResult], patterns: list[str]) -> tuple[float | None, str | None]:
+    """The sum of the cells (a printed blank counts 0), and why it is not sure, if it is not:
+    a cell not found or not printed, flagged for review, or in a check its table fails (the
+    table contradicts itself there)."""
+    ids = [cid for pattern in patterns for cid in cells if fnmatchcase(cid, pattern)]
+    total, doubt = 0.0, None
     for cid in ids:
-        cell = cells.get(cid)
-        if cell is None or not cell.found or not cell.printed:
-            return None, False
-        sure = sure and not cell.needs_review
+        cell = cells[cid]
+        if not cell.found or not cell.printed:
+            return None, f"{cid} is not in the table"
+        if cell.checks_failed:
+            doubt = doubt or f"the table does not add up at {cid} ({cell.checks_failed[0]})"
+        elif cell.needs_review:
+            doubt = doubt or f"{cid} is flagged for review"
         total += cell.value or 0
-    return total, sure
+    return (total, doubt) if ids else (None, "no such cells")
 
 
 def _number(value: float) -> float | int:
@@ -156,30 +212,41 @@ def _number(value: float) -> float | int:
 
 
 def text_vs_table(sections: list[Section], template_id: str, cells: dict[str, CellResult]) -> list[dict]:
-    """The cross-checks of a report's statements against its table cells: pass where they
-    agree; fail where they disagree and both the statement and the cells were read surely;
-    uncertain where they disagree and either was not."""
+    """The cross-checks of a report's statements against its table cells: pass where a reading
+    of the statement agrees with its cells; fail where every reading disagrees, the statement's
+    words are exactly the quantity (no word of its clause makes it possibly another one) and both
+    sides were read surely; uncertain otherwise, with the reason."""
     threshold = text_config()["statement_confidence"]
     checks, counts = [], {}
     for statement in find_statements(sections):
-        ids = statement.rule.cells.get(template_id)
-        if not ids:
+        readings = statement.readings.get(template_id)
+        if not readings:
             continue  # a quantity the table does not hold (信息处理费), or not in this format
-        table, sure = _table_value(cells, ids)
-        counts[statement.rule.id] = counts.get(statement.rule.id, 0) + 1
-        agree = table is not None and abs(table - statement.value) <= 0.5 * 10 ** -statement.decimals + 1e-9
-        if agree:
-            status = "pass"
-        elif sure and statement.confidence >= threshold:
-            status = "fail"
+        values = [(ids, *_table_value(cells, ids)) for ids in readings]
+        agreeing = [(ids, table) for ids, table, _ in values if table is not None
+                    and abs(table - statement.value) <= 0.5 * 10 ** -statement.decimals + 1e-9]
+        ids, table, doubt = values[0]
+        reason = None
+        if agreeing:
+            status, (ids, table) = "pass", agreeing[0]
         else:
-            status = "uncertain"
-        checks.append({
+            reason = next((d for _, _, d in values if d), None)
+            if statement.hedge:
+                reason = f"the words may count another quantity ({statement.hedge})"
+            elif statement.confidence < threshold:
+                reason = f"the statement was read with confidence {statement.confidence:.2f}"
+            status = "uncertain" if reason else "fail"
+        counts[statement.rule.id] = counts.get(statement.rule.id, 0) + 1
+        check = {
             "id": f"text/{statement.rule.id}/{counts[statement.rule.id]}", "kind": "text_vs_table",
-            "what": statement.rule.what, "status": status, "cells": ids,
+            "what": statement.rule.what, "status": status,
+            "cells": [cid for pattern in ids for cid in cells if fnmatchcase(cid, pattern)],
             "statement": {"text": statement.text, "section": statement.section, "page": statement.page,
                           "bbox": statement.bbox, "confidence": round(statement.confidence, 4)},
-            "values": {"text": _number(statement.value), "table": None if table is None else _number(table)}})
+            "values": {"text": _number(statement.value), "table": None if table is None else _number(table)}}
+        if reason:
+            check["reason"] = reason
+        checks.append(check)
     return checks
 
 

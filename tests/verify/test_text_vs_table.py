@@ -111,3 +111,50 @@ def test_scans_read_with_text(tmp_path):
     assert checked and all(c["statement"]["page"] and len(c["statement"]["bbox"]) == 4 for c in checked)
     plain = Pipeline().process(reports[0].pdf).report
     assert plain.sections == [] and plain.cross_checks == []
+
+
+def _check(text: str, values: dict, template: str = "2021") -> list[tuple]:
+    """(what, status, text value, table value) of each check of one sentence against cells."""
+    from pipeline.templates import load_templates
+
+    cells = _cells({cid: values.get(cid, 0) for cid in load_templates()[template].cell_ids()})
+    return [(c["id"].split("/")[1], c["status"], c["values"]["text"], c["values"]["table"])
+            for c in text_vs_table([_section(text)], template, cells)]
+
+
+# The four classes of false accusation found on real reports (issue 20), in their authors' words.
+
+def test_categories_stated_together_are_checked_against_their_sum():
+    values = {"t3/disclosed/total": 22, "t3/partial/total": 20}
+    assert _check("办理结果中，予以公开及部分公开42件。", values) == [("joined_results", "pass", 42, 42)]
+    assert _check("予以公开和部分公开共45件。", values) == [("joined_results", "fail", 45, 42)]
+
+
+def test_a_correction_belongs_to_its_own_sentences_subject():
+    values = {"t4/review/total": 351, "t4/review/corrected": 64, "t4/litigation_direct/total": 30,
+              "t4/litigation_direct/corrected": 4, "t4/litigation_after_review/total": 16,
+              "t4/litigation_after_review/corrected": 1}
+    review = _check("全年办理政府信息公开行政复议351件，其中维持原行政行为241件，结果纠正64件。", values)
+    assert ("corrected", "pass", 64, 64) in review and ("administrative_review", "pass", 351, 351) in review
+    litigation = _check("政府信息公开行政诉讼46件，其中驳回原告诉讼请求30件，结果纠正5件。", values)
+    assert ("corrected", "pass", 5, 5) in litigation and ("administrative_litigation", "pass", 46, 46) in litigation
+    # where the sentence names both, the combined count is meant: a disagreement there still fails
+    assert _check("行政复议和行政诉讼结果被纠错60件。", values) == [("corrected", "fail", 60, 69)]
+
+
+def test_a_received_count_may_count_the_carry_over_in():
+    values = {"t3/new/total": 713, "t3/carried_in/total": 36}
+    assert _check("全年共受理政府信息公开申请749件，均已按时办结。", values) == \
+        [("applications_received", "pass", 749, 749)]
+    assert _check("全年共受理政府信息公开申请713件。", values) == [("applications_received", "pass", 713, 713)]
+    # neither reading gives it: hongze2024's 17 against 95 (tests/verify/test_text_vs_table_real.py)
+    assert _check("全年共受理政府信息公开申请17件。", values)[0][1] == "fail"
+
+
+def test_the_verb_decides_the_quantity():
+    values = {"t2/art20_1.normative_docs/in_force": 470, "t2/art20_1.normative_docs/issued": 77}
+    checks = text_vs_table([_section("清理并集中发布现行有效行政规范性文件393件，动态更新本年度制发的规范性文件77件。")],
+                           "2021", _cells({cid: values.get(cid, 0) for cid in values}))
+    assert [c["status"] for c in checks] == ["uncertain"]
+    assert "清理" in checks[0]["reason"]
+    assert _check("现行有效行政规范性文件393件。", values)[0][1] == "fail"  # said plainly, it is the count in force
