@@ -25,23 +25,35 @@ from pipeline.types import same_value
 OUT = Path(__file__).resolve().parent.parent / "models" / "calibration.json"
 
 
-def isotonic(x: np.ndarray, y: np.ndarray) -> tuple[list[float], list[float]]:
-    """Pool adjacent violators: a non-decreasing fit of y on x, as (raw, calibrated) knots."""
+def isotonic(x: np.ndarray, y: np.ndarray, min_block: int = 100) -> tuple[list[float], list[float]]:
+    """Pool adjacent violators over bins of at least `min_block` cells (sorted by raw score): a
+    non-decreasing fit of y on x, as (raw, calibrated) knots. Each block's value is its Laplace
+    estimate, (right + 1) / (cells + 2): a stretch of the raw scores where the fit set happened to
+    hold no wrong cell is not therefore certain (a 1-bit page's raw 0.52 had come out 1.0), and
+    the more cells vouch for a stretch, the surer it is (blocks of equal share are pooled)."""
     order = np.argsort(x)
     x, y = x[order], y[order].astype(float)
-    blocks = [[xi, yi, 1.0] for xi, yi in zip(x, y)]  # sum x, sum y, weight
+    blocks = [[x[i:i + min_block].sum(), y[i:i + min_block].sum(), float(len(x[i:i + min_block]))]
+              for i in range(0, len(x), min_block)]  # sum of raw scores, right cells, cells
+    if len(blocks) > 1 and blocks[-1][2] < min_block:  # the last bin joins the one before
+        last = blocks.pop()
+        blocks[-1] = [a + b for a, b in zip(blocks[-1], last)]
+
+    def share(b):
+        return b[1] / b[2]
+
+    def laplace(b):
+        return (b[1] + 1) / (b[2] + 2)
+
     merged: list[list[float]] = []
     for b in blocks:
         merged.append(b)
-        while len(merged) > 1 and merged[-2][1] / merged[-2][2] > merged[-1][1] / merged[-1][2]:
+        while len(merged) > 1 and (share(merged[-2]) >= share(merged[-1]) or laplace(merged[-2]) >= laplace(merged[-1])):
             last = merged.pop()
-            merged[-1] = [merged[-1][0] + last[0], merged[-1][1] + last[1], merged[-1][2] + last[2]]
+            merged[-1] = [a + c for a, c in zip(merged[-1], last)]
     raw = [b[0] / b[2] for b in merged]
-    calibrated = [b[1] / b[2] for b in merged]
-    # a run of equal values needs only its ends as knots
-    keep = [i for i in range(len(raw)) if i in (0, len(raw) - 1)
-            or calibrated[i] != calibrated[i - 1] or calibrated[i] != calibrated[i + 1]]
-    return [0.0, *(raw[i] for i in keep), 1.0], [0.0, *(calibrated[i] for i in keep), calibrated[-1]]
+    calibrated = [laplace(b) for b in merged]
+    return [0.0, *raw, 1.0], [0.0, *calibrated, calibrated[-1]]
 
 
 def collect(pipeline: Pipeline, reports, into: dict[str, tuple[list[float], list[int]]]):
@@ -84,8 +96,9 @@ def main():
                        "raw": [round(v, 6) for v in knots_raw], "calibrated": [round(v, 6) for v in knots_cal]}
         print(f"{band}: {len(knots_raw)} knots from {len(raw)} cells, {len(raw) - sum(right)} wrong")
     OUT.write_text(json.dumps({
-        "method": "isotonic regression (pool adjacent violators) of right/wrong on the raw score, one map per band "
-                  "of image a cell is read from (pipeline.types.Page.band)",
+        "method": "isotonic regression (pool adjacent violators over bins of 100 cells, each block's value its "
+                  "Laplace estimate (right + 1) / (cells + 2)) of right/wrong on the raw score, one map per band of image a cell is read "
+                  "from (pipeline.types.Page.band)",
         "fitted_on": f"generated scans, {args.n} per route (drawn and Word) and set ({', '.join(SETS)}), "
                      f"seed {args.seed}",
         "fitted": datetime.date.today().isoformat(),

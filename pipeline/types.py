@@ -48,6 +48,7 @@ class Reading:
     numeric_text: str = ""
     numeric_probs: list[float] = field(default_factory=list)
     numeric_options: list[list[tuple[str, float]]] = field(default_factory=list)
+    sign_doubt: float = 0.0  # see ocr.Recognition.sign_doubt
     under_seal: float = 0.0  # share of its ink (of a cell, when blank: of itself) that red ink (a seal) covered
 
 

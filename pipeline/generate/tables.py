@@ -136,6 +136,7 @@ def table_2(template: Template, printer: Printer) -> list[tuple[str | None, Grid
     widths = [label_w] + [(1 - label_w) / 3] * 3
     out: list[tuple[str | None, Grid]] = []
     grid, r = Grid(col_widths=list(widths), kind="t2"), 0
+    pending_title: str | None = None
     for k, (item, rows) in enumerate(sections.items()):
         di = "" if style.drop_di and item != "art20_1" else "第"
         title = f"第二十条{di}（{ARTICLE_ITEMS[item]}）项"

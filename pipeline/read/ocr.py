@@ -35,6 +35,9 @@ class Recognition:
     # per character of numeric_text, the three likeliest classes at its best step: the
     # recogniser's own alternative readings, for auto-repair
     numeric_options: list[list[tuple[str, float]]] = field(default_factory=list)
+    # where no minus was read: the likeliest a minus was at a step before the first character
+    # (a sign is a glyph like a digit, and a faint one is dropped as easily)
+    sign_doubt: float = 0.0
 
 
 NUMERIC_CLASSES = "0123456789.-,"
@@ -134,7 +137,10 @@ class PPOCRRecognizer(TextRecognizer):
         for step in steps:
             top = np.argsort(pooled[step])[::-1][:3]
             options.append([(classes[k] if k else "", float(pooled[step, k])) for k in top])
-        return Recognition(text, char_probs, numeric_text, numeric_probs, options)
+        minus = classes.index("-")
+        before = pooled[:steps[0], minus] if steps else pooled[:, minus]
+        sign_doubt = 0.0 if numeric_text.startswith("-") or before.size == 0 else float(before.max())
+        return Recognition(text, char_probs, numeric_text, numeric_probs, options, sign_doubt)
 
     @staticmethod
     def _greedy(probs: np.ndarray, charset: list[str]) -> tuple[str, list[float], list[int]]:
@@ -486,6 +492,8 @@ class LineJob:
 def add_reading(target: Reading, rec: Recognition | Reading):
     """A reading appended to a cell's or line's text and probabilities: a cell's lines are
     read one by one and joined."""
+    if not target.numeric_text:  # a sign leads a number's first line
+        target.sign_doubt = rec.sign_doubt
     target.text += rec.text
     target.char_probs += rec.char_probs
     target.numeric_text += rec.numeric_text

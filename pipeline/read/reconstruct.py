@@ -475,8 +475,11 @@ def _result(placed: Placed | None, label_score: float, spec: TableSpec, column: 
         parsed, text, probs = parse_value(cell.text, **options), cell.text, cell.char_probs
         char_options = []
     on_page = placed.table.on_page
-    # a blank over ink no line was cut from (a faint digit broken into specks) is no sure blank
+    # a blank over ink no line was cut from (a faint digit broken into specks) is no sure blank;
+    # in a signed column, a number read without a minus is as sure as its minus is absent
     unread = not text.strip() and cell.unread_ink >= UNREAD_INK
+    if options["signed"] and parsed.value is not None and not text.startswith("-"):
+        probs = [*probs, 1.0 - cell.sign_doubt]
     return CellResult(value=parsed.value, text=text, confidence=0.0, needs_review=True,
                       page=placed.page if on_page else None, bbox=_source_bbox(placed) if on_page else None,
                       label_score=label_score,
