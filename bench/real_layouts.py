@@ -43,7 +43,8 @@ def real_reports(folder: Path) -> list[tuple[Path, dict]]:
         pdf = folder / f"{page.stem}.pdf"
         subprocess.run([*CHROMIUM, f"--print-to-pdf={pdf}", page.resolve().as_uri()], check=True,
                        capture_output=True, timeout=120)
-        out.append((pdf, {**truth, "source": pdf.name, "report": {"agency": truth["agency"], "year": truth["year"]}}))
+        out.append((pdf, {"cells": truth["cells"], "template": truth["template"], "source": pdf.name,
+                          "report": {"agency": truth["agency"], "year": truth["year"]}}))
     return out
 
 

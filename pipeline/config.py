@@ -20,6 +20,7 @@ class CheckOptions:
     failure_factor: float  # confidence multiplier per failed check a cell is in
     repair: bool
     sealed_share: float = 0.05  # a cell's text this much under a seal may have lost its digits
+    label_full_match: float = 0.8  # a cell whose row and column labels matched less well may be misplaced
 
 
 @dataclass
@@ -61,5 +62,6 @@ class RunOptions:
 
     def checks(self) -> CheckOptions:
         raw = _defaults()["checks"]
-        return CheckOptions(raw["failure_factor"], raw["repair"],
-                            _defaults()["confidence"]["sealed_share"])
+        confidence = _defaults()["confidence"]
+        return CheckOptions(raw["failure_factor"], raw["repair"], confidence["sealed_share"],
+                            confidence["label_full_match"])

@@ -58,16 +58,21 @@ class Score:
                 self.right += 1
             else:
                 self.wrong_flagged += flagged
+                confidence = f"flagged at {got['confidence']:.2f}" if flagged else (
+                    f"UNFLAGGED at {got['confidence']:.2f}" if got else "missing")
                 self.errors.append(f"{truth['source']} {cid}: got {got and got['value']!r} "
-                                   f"({got and got['text']!r}), want {want!r}")
+                                   f"({got and got['text']!r}), want {want!r}, {confidence}")
 
     def _add_statements(self, output: dict, truth: dict):
-        """Each statement of the truth against the checks made of its rule and number (a check
-        names the cells of the reading it compared, which a statement's truth need not)."""
+        """Each statement of the truth against the checks made of its rule and number and about
+        some of its cells (a check names the cells of the reading it compared, which a statement's
+        truth need not all; two statements of one rule and number, the review's 纠正 and the
+        lawsuits', are told apart by their cells)."""
         checks = [c for c in output.get("cross_checks", []) if c["kind"] == "text_vs_table"]
         for statement in truth.get("statements", []):
             statuses = {c["status"] for c in checks if c["id"].split("/")[1] == statement["rule"]
-                        and same_value(c["values"]["text"], statement["text"])}
+                        and same_value(c["values"]["text"], statement["text"])
+                        and set(c["cells"]) & set(statement["cells"])}
             if statement["planted"]:
                 self.planted += 1
                 self.planted_failed += "fail" in statuses

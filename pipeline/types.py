@@ -49,6 +49,9 @@ class Reading:
     numeric_probs: list[float] = field(default_factory=list)
     numeric_options: list[list[tuple[str, float]]] = field(default_factory=list)
     sign_doubt: float = 0.0  # see ocr.Recognition.sign_doubt
+    # the line read again with the specks beside it (a glyph's broken strokes) read otherwise
+    # (see ocr.LineJob.widened): the reading may have lost part of a glyph
+    beside_doubt: float = 0.0
     under_seal: float = 0.0  # share of its ink (of a cell, when blank: of itself) that red ink (a seal) covered
 
 
@@ -212,6 +215,7 @@ class CellResult:
     readings: int = 1  # structure readings of the page (ruled, text), or 1: a document's own table
     support: int = 1  # of them, those that found this value here
     disputed: float | int | None = None  # another reading's value for this cell, when they disagree
+    contested: bool = False  # the readings that found this cell disagree on it (a blank against a value too)
     sealed: bool = False  # a seal lay over it (set by the confidence stage's policy)
     printed: bool = True  # False: the document does not print this cell (its row is not in its table)
     band: str = "scan"  # the image it was recognised from (see Page.band): which calibration scores it

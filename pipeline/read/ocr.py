@@ -38,8 +38,10 @@ class Recognition:
     # where no minus was read: the likeliest a minus was at a step before the first character
     # (a sign is a glyph like a digit, and a faint one is dropped as easily)
     sign_doubt: float = 0.0
+    beside_doubt: float = 0.0  # set where the line's widened crop reads otherwise (see LineJob.widened)
 
 
+BESIDE_DOUBT = 0.5  # the doubt of a reading its widened crop reads otherwise
 NUMERIC_CLASSES = "0123456789.-,"
 LOOKALIKES = {
     "0": "0OoDQ〇○０", "1": "1lI|i!丨１", "2": "2Zz２", "3": "3３", "4": "4４", "5": "5Ss５", "6": "6b６",
@@ -279,13 +281,14 @@ def _short_of_edges(cut: np.ndarray, box: tuple[int, int, int, int],
 
 
 def ink_lines(clean: np.ndarray, zone: BBox, cuts: np.ndarray, dpi: int, seal: np.ndarray | None = None,
-              dropped: np.ndarray | None = None) -> list[tuple[TextLine, np.ndarray]]:
+              dropped: np.ndarray | None = None) -> list[tuple[TextLine, np.ndarray, np.ndarray | None]]:
     """The text lines inside `zone` of a scanned page and their crops. `clean` is the page with
     its found rulings erased; `cuts` (a mask of the page) where lines must not run on: the
     table's cell edges, so that a cell's text never joins its neighbour's. Characters are
     joined along a line by a short smear; a run taller than a line (lines stacked close) is
     split at its blank rows. `dropped`, a mask of the page: where ink was left out of every line
-    (specks, a ruling's remains) is marked in it."""
+    (specks, a ruling's remains) is marked in it. Each line comes with its crop, and a second
+    crop widened over the specks beside it where there are any (see LineJob.widened)."""
     h, w = clean.shape
     x0, y0, x1, y1 = max(0, int(zone[0])), max(0, int(zone[1])), min(w, int(np.ceil(zone[2]))), \
         min(h, int(np.ceil(zone[3])))
@@ -299,8 +302,9 @@ def ink_lines(clean: np.ndarray, zone: BBox, cuts: np.ndarray, dpi: int, seal: n
     min_area = max(4, int((dpi / 100) ** 2 * 3))
     ink = _drop_ruling_residue(_despeckle(ink, min_area), dpi)
     ink = _drop_edge_marks(ink, cut, min_area, max(3, int(0.02 * dpi)))
+    left_out = raw & ~ink
     if dropped is not None:
-        dropped[y0:y1, x0:x1] |= raw & ~ink
+        dropped[y0:y1, x0:x1] |= left_out
     min_height, pad, gap = max(4, int(0.03 * dpi)), max(4, int(0.03 * dpi)), max(2, int(0.012 * dpi))
     # along the line, half a character; across it, a glyph's parts a faint scan broke apart
     # (the bar of a 5), split again below where the gap is a line's
@@ -324,9 +328,34 @@ def ink_lines(clean: np.ndarray, zone: BBox, cuts: np.ndarray, dpi: int, seal: n
             # a margin in proportion to the line: the recogniser scales the crop to 48 px high, and
             # a small glyph (a 96-dpi picture, a faint digit) in a wide margin comes out too small
             margin = max(2, min(pad, round(CROP_MARGIN * (box[3] - box[1]))))
-            out.append((line, paper_crop(region, box, margin, cut)))
+            wide = _beside(box, left_out, cut, dpi)
+            out.append((line, paper_crop(region, box, margin, cut),
+                        paper_crop(region, wide, margin, cut) if wide != box else None))
     out.sort(key=lambda item: (item[0].bbox[1], item[0].bbox[0]))
     return out
+
+
+BESIDE = 0.6  # how far beside a line (in line heights) left-out specks may be a glyph's broken strokes
+
+
+def _beside(box: tuple[int, int, int, int], left_out: np.ndarray, cut: np.ndarray,
+            dpi: int) -> tuple[int, int, int, int]:
+    """`box` widened to the left-out ink at its ends, within BESIDE line heights, in the same
+    rows and short of a cell edge (the remains of a ruling along an edge are no glyph's)."""
+    x0, y0, x1, y1 = box
+    reach, clear = int(BESIDE * (y1 - y0)), max(2, int(0.02 * dpi))
+    rows = slice(y0, y1)
+    left = slice(max(0, x0 - reach), x0)
+    edges = np.flatnonzero(cut[rows, left].any(axis=0))
+    start = left.start + (edges[-1] + 1 + clear if edges.size else 0)
+    specks = np.flatnonzero(left_out[rows, start:x0].any(axis=0)) if start < x0 else []
+    new_x0 = start + int(specks[0]) if len(specks) else x0
+    right = slice(x1, min(cut.shape[1], x1 + reach))
+    edges = np.flatnonzero(cut[rows, right].any(axis=0))
+    stop = right.start + (int(edges[0]) - clear if edges.size else right.stop - right.start)
+    specks = np.flatnonzero(left_out[rows, x1:stop].any(axis=0)) if stop > x1 else []
+    new_x1 = x1 + int(specks[-1]) + 1 if len(specks) else x1
+    return new_x0, y0, new_x1, y1
 
 
 def row_crops(grey: np.ndarray, box: tuple[float, float, float, float],
@@ -487,6 +516,10 @@ class LineJob:
     a line of running text, or None: a title line)."""
     image: np.ndarray
     line: TextLine | ProseLine | None
+    # the crop widened over ink left out beside the line (specks of a glyph whose strokes a
+    # light threshold broke: the 4 of "40" whose bar fell apart leaves "10"): read too, and
+    # where it reads otherwise the line's reading is in doubt
+    widened: np.ndarray | None = None
 
 
 def add_reading(target: Reading, rec: Recognition | Reading):
@@ -494,6 +527,7 @@ def add_reading(target: Reading, rec: Recognition | Reading):
     read one by one and joined."""
     if not target.numeric_text:  # a sign leads a number's first line
         target.sign_doubt = rec.sign_doubt
+    target.beside_doubt = max(target.beside_doubt, rec.beside_doubt)
     target.text += rec.text
     target.char_probs += rec.char_probs
     target.numeric_text += rec.numeric_text
@@ -528,9 +562,9 @@ class LineReader:
         jobs = []
         dropped = np.zeros_like(clean)
         for zone in layout.zones:
-            for line, crop in ink_lines(clean, zone, cuts, page.dpi, page.seal, dropped):
+            for line, crop, widened in ink_lines(clean, zone, cuts, page.dpi, page.seal, dropped):
                 layout.lines.append(line)
-                jobs.append(LineJob(crop, line))
+                jobs.append(LineJob(crop, line, widened))
         mark_unread_ink(layout, dropped, page.dpi)
         if prose:
             height, width = page.image.shape

@@ -30,6 +30,7 @@ def reconcile(readings: list[dict[str, CellResult]]) -> dict[str, CellResult]:
         best = max(found, key=_support)  # max keeps the first of equals: the preferred reading
         agreeing = [c for c in found if same_value(c.value, best.value) and c.parse_ok == best.parse_ok]
         best.readings, best.support = len(readings), len(agreeing)
+        best.contested = len(agreeing) < len(found)
         others = [c.value for c in found if c not in agreeing]
         if others:
             best.disputed = others[0]

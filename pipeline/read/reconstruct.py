@@ -480,6 +480,8 @@ def _result(placed: Placed | None, label_score: float, spec: TableSpec, column: 
     unread = not text.strip() and cell.unread_ink >= UNREAD_INK
     if options["signed"] and parsed.value is not None and not text.startswith("-"):
         probs = [*probs, 1.0 - cell.sign_doubt]
+    if text.strip():  # the specks beside it read with it made another reading
+        probs = [*probs, 1.0 - cell.beside_doubt]
     return CellResult(value=parsed.value, text=text, confidence=0.0, needs_review=True,
                       page=placed.page if on_page else None, bbox=_source_bbox(placed) if on_page else None,
                       label_score=label_score,

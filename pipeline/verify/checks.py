@@ -1,8 +1,9 @@
 """Checks: the template's accounting identities on every report, and auto-repair of a misread.
 
 A failed identity is either the document's own inconsistency (every cell in it was read exactly,
-from a text layer or a document: the office printed numbers that do not add up; listed in the
-report's `inconsistencies`) or a possible misreading. Either way each recognised cell in it has its
+from a text layer or a document, and both structure readings agree on where it stands: the office
+printed numbers that do not add up; listed in the report's `inconsistencies`) or a possible
+misreading or misplacing. Either way each cell in it that may be misread or misplaced has its
 confidence lowered, so a person looks at the ink. For the
 latter, each recognised cell in a failed check offers its plausible other readings (the
 recogniser's runner-up characters, and the confusions OCR is known for: 0/8/6/9, 1/7, 3/8,
@@ -104,7 +105,7 @@ class ArithmeticChecks:
                     values[cid] = value
                 failed = failed_identities(template, values)
         inconsistencies = [ident.name for ident in failed
-                           if all(not cells[cid].recognised for cid in (*ident.lhs, *ident.rhs))]
+                           if all(self._trusted(cells[cid]) for cid in (*ident.lhs, *ident.rhs))]
         self._judge(template, cells, values, failed)
         return inconsistencies
 
@@ -130,9 +131,9 @@ class ArithmeticChecks:
         crossed = {cid for cid in culprits if sum(cid in (*i.lhs, *i.rhs) for i in failed) > 1}
         for ident in failed + implausible:
             members = [cid for cid in (*ident.lhs, *ident.rhs) if cid in cells and cells[cid].found]
-            recognised = [cid for cid in members if cells[cid].recognised]
+            doubtful = [cid for cid in members if not self._trusted(cells[cid])]
             mine = culprits.intersection(members)
-            shown = sorted(mine) if ident in failed and mine and mine <= crossed else recognised
+            shown = sorted(mine) if ident in failed and mine and mine <= crossed else doubtful
             for cid in members:
                 cells[cid].checks_failed.append(ident.name)
             for cid in shown:  # a person can look at the ink; a document's text is what it is
@@ -257,12 +258,14 @@ class ArithmeticChecks:
                 cell.ocr_score = UNREADABLE_SOLVED_P
                 values[cid] = value
 
-    @staticmethod
-    def _trusted(cell: CellResult) -> bool:
-        """Read exactly (a text layer, a document): only then is a failed check the document's
-        own. A recognised reading, however confident, may be a misreading a person should see
-        before anyone is told the agency's numbers do not add up."""
-        return not cell.recognised
+    def _trusted(self, cell: CellResult) -> bool:
+        """Read exactly (a text layer, a document) and placed surely (the structure readings
+        agree on it, its row and column labels matched): only then is a failed check the
+        document's own. A recognised reading, however confident, may be a misreading, and a
+        value one reading put in a cell the other saw blank, or in a row whose label matched
+        loosely, may belong to another cell: a person should see either before anyone is told
+        the agency's numbers do not add up."""
+        return not cell.recognised and not cell.contested and cell.label_score >= self.options.label_full_match
 
     @staticmethod
     def _column_kind(template: Template, cid: str) -> tuple[bool, bool]:

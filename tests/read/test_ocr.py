@@ -3,7 +3,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from pipeline.generate.render import FONT_FILES
-from pipeline.read.ocr import PPOCRRecognizer, ink_lines, row_crops, split_lines
+from pipeline.read.ocr import PPOCRRecognizer, _beside, ink_lines, row_crops, split_lines
 
 
 def _text_image(text: str, size: int = 36, lines: int = 1) -> np.ndarray:
@@ -68,3 +68,24 @@ def test_lines_set_so_close_that_they_touch_are_cut_apart(recognizer):
 def test_a_title_line_is_read_whole_across_its_spaces():
     img = _text_image("彭阳县交岔乡人民政府  2021  年")
     assert len(row_crops(img, (0, 0, img.shape[1], img.shape[0]), dpi=200)) == 1
+
+
+def test_specks_beside_a_line_widen_a_second_crop_short_of_cell_edges():
+    """The 4 of "40" on a light 1-bit scan: its bar fell apart into specks that were left out
+    of the line, and the line alone reads "10". The specks within reach at the line's ends
+    widen a second crop (read too: where it reads otherwise, the reading is in doubt); specks
+    beyond a cell edge, or far off, do not."""
+    left_out = np.zeros((40, 200), bool)
+    cut = np.zeros((40, 200), bool)
+    box = (100, 10, 130, 30)  # a line 20 px high
+    assert _beside(box, left_out, cut, dpi=200) == box
+    left_out[18:20, 92:94] = True  # a speck 6 px left of the line
+    assert _beside(box, left_out, cut, dpi=200) == (92, 10, 130, 30)
+    cut[:, 96] = True  # a cell edge between them
+    assert _beside(box, left_out, cut, dpi=200) == box
+    cut[:] = False
+    left_out[:] = False
+    left_out[18:20, 60:62] = True  # two line heights away: another mark
+    left_out[5:8, 134:136] = True  # above the line's rows
+    assert _beside(box, left_out, cut, dpi=200) == box
+

@@ -17,13 +17,13 @@ def test_agreement_is_support_from_both():
 
 def test_a_cell_one_reading_lost_is_taken_from_the_other():
     (cell,) = reconcile([{"a": _cell(None, found=False)}, {"a": _cell(7)}]).values()
-    assert (cell.value, cell.support, cell.readings) == (7, 1, 2)
+    assert (cell.value, cell.support, cell.readings, cell.contested) == (7, 1, 2, False)
 
 
 def test_disagreement_keeps_the_better_supported_and_the_other_as_disputed():
     # ink beats a blank: a reading that lost a row reads its cells as blank
     (cell,) = reconcile([{"a": _cell(None)}, {"a": _cell(12)}]).values()
-    assert (cell.value, cell.disputed) == (12, None)
+    assert (cell.value, cell.disputed, cell.contested) == (12, None, True)  # contested all the same
     # a number beats an unreadable reading
     (cell,) = reconcile([{"a": _cell(None, text="a")}, {"a": _cell(0)}]).values()
     assert cell.value == 0

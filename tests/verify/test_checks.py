@@ -78,6 +78,24 @@ def test_numbers_that_do_not_add_up_are_the_documents_only_when_read_exactly():
     assert scanned["t4/review/total"].check_factor == 0.5  # shown to a person
 
 
+def test_a_value_that_may_be_misplaced_is_no_document_inconsistency():
+    """Born-digital, but one reading put the review's 纠正 count under 其他 as well, where the
+    other reading saw a blank: the row no longer adds up because of where a value was placed,
+    not because of what the agency printed. The contested cell is shown to a person."""
+    values = draw_values(T21, random.Random(5))
+    values["t4/review/other"] = (values["t4/review/other"] or 0) + 5
+    cells = _cells(values, recognised=False)
+    cells["t4/review/other"].contested = True
+    assert ArithmeticChecks(OPTIONS)(T21, cells) == []
+    assert cells["t4/review/other"].check_review and cells["t4/review/other"].check_factor == 0.5
+    assert not cells["t4/review/total"].check_review  # exactly read and placed
+    # so is one in a row whose label matched only loosely (a row taken for another)
+    loose = _cells(values, recognised=False)
+    loose["t4/review/other"].label_score = 0.5
+    assert ArithmeticChecks(OPTIONS)(T21, loose) == []
+    assert loose["t4/review/other"].check_review
+
+
 def test_candidate_readings_cover_known_confusions():
     cell = CellResult(value=10, text="10", confidence=0, needs_review=False, page=1, bbox=None,
                       recognised=True, options=[[("1", 0.9), ("7", 0.05)], [("0", 0.97)]])
