@@ -18,8 +18,8 @@ from .read.engines import resolve
 from .read.ingest import INPUT_SUFFIXES, iter_pages, sniff
 from .read.layout import (LayoutOptions, PageNormaliser, erase_lines, find_tables, horizontal_rules, ruling_lines,
                           table_zones)
-from .read.ocr import (BESIDE_DOUBT, LineJob, LineReader, OrientationClassifier, PPOCRRecognizer, Recognition,
-                       add_reading)
+from .read.ocr import (LineJob, LineReader, OrientationClassifier, PPOCRRecognizer, Recognition, add_reading,
+                       weigh_second_look)
 from .read.prose import document_lines, parse_title, split_sections
 from .read.reconstruct import reconstruct
 from .read.structure.ruled import RuledReading, build_grid, cell_edges, mark_sealed
@@ -198,8 +198,8 @@ class Pipeline:
         second_looks = iter(results[len(lines):])
         readings: dict[int, list[Recognition]] = {}
         for (d, job), rec in zip(lines, results):
-            if job.widened is not None and next(second_looks).numeric_text != rec.numeric_text:
-                rec.beside_doubt = BESIDE_DOUBT
+            if job.widened is not None:
+                weigh_second_look(rec, next(second_looks))
             readings.setdefault(id(d), []).append(rec)
         for d in documents:
             share = elapsed * len(d.lines) / len(lines)

@@ -522,6 +522,13 @@ class LineJob:
     widened: np.ndarray | None = None
 
 
+def weigh_second_look(reading: Recognition, widened: Recognition):
+    """A line's reading in doubt where its crop widened over the specks beside it (LineJob.widened)
+    reads another number."""
+    if widened.numeric_text != reading.numeric_text:
+        reading.beside_doubt = BESIDE_DOUBT
+
+
 def add_reading(target: Reading, rec: Recognition | Reading):
     """A reading appended to a cell's or line's text and probabilities: a cell's lines are
     read one by one and joined."""
