@@ -261,8 +261,8 @@ def dashed_rules(ink: np.ndarray, dpi: int, options: LayoutOptions) -> np.ndarra
     """Horizontal rulings printed dashed, or broken into dashes (a hairline on a light 1-bit
     scan), which the openings of ruling_lines take for strokes of text: thin flat marks on one
     row, each within a ruling's gap of the next, together as long as a ruling and at least two
-    fifths ink along it. (Vertical ones are
-    left to the text reading: a column of 1s is thin tall marks in a row too.)"""
+    fifths ink along it. (Vertical ones are left to the text reading: a column of 1s is thin
+    tall marks in a row too.)"""
     out = np.zeros_like(ink)
     n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     x, y, w, h = (stats[1:, i] for i in range(4))

@@ -40,6 +40,12 @@ def _digit_readings(text: str) -> set[int]:
     return {int(digits[i:j]) for i in range(len(digits)) for j in range(i + 1, min(len(digits), i + 6) + 1)}
 
 
+def _needed(ident: Identity, cid: str, known: dict) -> float | int:
+    """The value `cid` must hold for `ident` to hold, its other cells as `known`."""
+    side = 1 if cid in ident.lhs else -1
+    return side * (sum(known[c] or 0 for c in ident.rhs if c != cid) - sum(known[c] or 0 for c in ident.lhs if c != cid))
+
+
 def candidate_readings(cell: CellResult, decimal: bool, signed: bool) -> dict[float | int, float]:
     """Other values this cell's ink could plausibly be, with a plausibility in (0, 1]: the
     other structure reading's value where the two disagree, the recogniser's runner-ups, known
@@ -188,9 +194,7 @@ class ArithmeticChecks:
             if len(unknown) != 1 or unknown[0] not in cells:
                 continue
             cid = unknown[0]
-            side = 1 if cid in ident.lhs else -1
-            needed = side * (sum(values[c] or 0 for c in ident.rhs if c != cid) -
-                             sum(values[c] or 0 for c in ident.lhs if c != cid))
+            needed = _needed(ident, cid, values)
             read = {ch for ch in (cells[cid].text or "").translate(DIGIT_LOOKALIKES) if ch.isdigit()}
             if not self._plausible(template, cid, needed) or \
                     (read and float(needed).is_integer() and not read & set(str(int(abs(needed))))):
@@ -241,11 +245,7 @@ class ArithmeticChecks:
                                           for cid in members):
                     continue
                 cid = open_[0]
-                known = {**values, **proposed}
-                side = 1 if cid in ident.lhs else -1
-                residual = sum(known[c] or 0 for c in ident.rhs if c != cid) - \
-                    sum(known[c] or 0 for c in ident.lhs if c != cid)
-                value = residual * side
+                value = _needed(ident, cid, {**values, **proposed})
                 sealed = cells[cid].under_seal >= self.options.sealed_share
                 if value >= 0 and float(value).is_integer() and \
                         (sealed or int(value) in _digit_readings(cells[cid].text or "")):

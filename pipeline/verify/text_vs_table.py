@@ -189,11 +189,16 @@ def _matched_readings(rule: StatementRule, m: re.Match, sentence: str) -> Readin
     return rule.readings
 
 
+def _cell_ids(cells: dict[str, CellResult], patterns: list[str]) -> list[str]:
+    """The report's cell ids that the patterns (ids, `*` globs) name."""
+    return [cid for pattern in patterns for cid in cells if fnmatchcase(cid, pattern)]
+
+
 def _table_value(cells: dict[str, CellResult], patterns: list[str]) -> tuple[float | None, str | None]:
     """The sum of the cells (a printed blank counts 0), and why it is not sure, if it is not:
     a cell not found or not printed, flagged for review, or in a check its table fails (the
     table contradicts itself there)."""
-    ids = [cid for pattern in patterns for cid in cells if fnmatchcase(cid, pattern)]
+    ids = _cell_ids(cells, patterns)
     total, doubt = 0.0, None
     for cid in ids:
         cell = cells[cid]
@@ -225,7 +230,7 @@ def text_vs_table(sections: list[Section], template_id: str, cells: dict[str, Ce
         values = [(ids, *_table_value(cells, ids)) for ids in readings]
         agreeing = [(ids, table) for ids, table, _ in values if table is not None
                     and abs(table - statement.value) <= 0.5 * 10 ** -statement.decimals + 1e-9]
-        ids, table, doubt = values[0]
+        ids, table, _ = values[0]
         reason = None
         if agreeing:
             status, (ids, table) = "pass", agreeing[0]
@@ -240,7 +245,7 @@ def text_vs_table(sections: list[Section], template_id: str, cells: dict[str, Ce
         check = {
             "id": f"text/{statement.rule.id}/{counts[statement.rule.id]}", "kind": "text_vs_table",
             "what": statement.rule.what, "status": status,
-            "cells": [cid for pattern in ids for cid in cells if fnmatchcase(cid, pattern)],
+            "cells": _cell_ids(cells, ids),
             "statement": {"text": statement.text, "section": statement.section, "page": statement.page,
                           "bbox": statement.bbox, "confidence": round(statement.confidence, 4)},
             "values": {"text": _number(statement.value), "table": None if table is None else _number(table)}}
