@@ -21,6 +21,7 @@ from .engines import load_model
 from .layout import binarize
 
 REC_HEIGHT = 48
+SHORT_MARK = 0.4  # a line this much of the zone's text height or less is a mark, cropped as high as text
 CROP_MARGIN = 0.1  # of a table line's height, on each side of its ink (and as much again of paper)
 
 
@@ -247,22 +248,23 @@ def _join_gap(ink: np.ndarray, dpi: int) -> int:
 
 
 def paper_crop(region: np.ndarray, box: tuple[int, int, int, int], pad: int,
-               cut: np.ndarray | None = None) -> np.ndarray:
+               cut: np.ndarray | None = None, min_height: int = 0) -> np.ndarray:
     """A text line's crop (x0, y0, x1, y1 inside `region`) with a margin of `pad` that stops
     short of a cell edge in `cut` (beyond it lie a ruling's remains, an edge PP-OCR reads as a
     stroke: a 0 beside one becomes an a), padded in the paper's tone around it, and to at least
     1.5x as wide as high: PP-OCR reads a lone narrow glyph ("1") squeezed into a thin crop as
-    "0"."""
+    "0"; and to at least `min_height` high: a mark far shorter than a digit (the "-" of a cell
+    printed blank) scaled to the recogniser's full height is a bar it reads as "0"."""
     x0, y0, x1, y1 = box
     a, b = max(0, y0 - pad), min(region.shape[0], y1 + pad)
     c, d = max(0, x0 - pad), min(region.shape[1], x1 + pad)
     if cut is not None:
         a, b, c, d = _short_of_edges(cut, (x0, y0, x1, y1), (a, b, c, d))
-    height = b - a + 2 * pad
+    height = max(b - a + 2 * pad, min_height)
     width = max(d - c + 2 * pad, int(1.5 * height))
-    left = (width - (d - c)) // 2
+    top, left = (height - (b - a)) // 2, (width - (d - c)) // 2
     crop = np.full((height, width), int(np.median(region[a:b, c:d])), np.uint8)
-    crop[pad:pad + b - a, left:left + d - c] = region[a:b, c:d]
+    crop[top:top + b - a, left:left + d - c] = region[a:b, c:d]
     return crop
 
 
@@ -311,7 +313,7 @@ def ink_lines(clean: np.ndarray, zone: BBox, cuts: np.ndarray, dpi: int, seal: n
     smear = cv2.dilate(ink, cv2.getStructuringElement(cv2.MORPH_RECT, (_join_gap(ink, dpi), 2 * gap + 1)))
     smear[cut] = 0
     n, labels, stats, _ = cv2.connectedComponentsWithStats(smear, connectivity=4)
-    out = []
+    found = []
     for i in range(1, n):
         cx, cy, cw, ch = stats[i, :4]
         mine = (labels[cy:cy + ch, cx:cx + cw] == i) & (ink[cy:cy + ch, cx:cx + cw] > 0)
@@ -325,12 +327,23 @@ def ink_lines(clean: np.ndarray, zone: BBox, cuts: np.ndarray, dpi: int, seal: n
             if seal is not None:
                 under = seal[page_box[1]:page_box[3], page_box[0]:page_box[2]]
                 line.under_seal = float(np.count_nonzero(under)) / under.size if under.size else 0.0
-            # a margin in proportion to the line: the recogniser scales the crop to 48 px high, and
-            # a small glyph (a 96-dpi picture, a faint digit) in a wide margin comes out too small
-            margin = max(2, min(pad, round(CROP_MARGIN * (box[3] - box[1]))))
-            wide = _beside(box, left_out, cut, dpi)
-            out.append((line, paper_crop(region, box, margin, cut),
-                        paper_crop(region, wide, margin, cut) if wide != box else None))
+            found.append((line, box))
+    if not found:
+        return []
+    # a mark far shorter than the zone's lines of text (the "-" of a cell printed blank; the
+    # taller lines, as in a table 四 printed mostly "-" most lines are dashes) keeps its size
+    # beside them: its crop is as high as theirs. A digit is never that short beside a label.
+    text_height = np.percentile([box[3] - box[1] for _, box in found], 90)
+    out = []
+    for line, box in found:
+        short = box[3] - box[1] < SHORT_MARK * text_height
+        tall = int(text_height * (1 + 2 * CROP_MARGIN)) if short else 0
+        # a margin in proportion to the line: the recogniser scales the crop to 48 px high, and
+        # a small glyph (a 96-dpi picture, a faint digit) in a wide margin comes out too small
+        margin = max(2, min(pad, round(CROP_MARGIN * (box[3] - box[1]))))
+        wide = _beside(box, left_out, cut, dpi)
+        out.append((line, paper_crop(region, box, margin, cut, tall),
+                    paper_crop(region, wide, margin, cut, tall) if wide != box else None))
     out.sort(key=lambda item: (item[0].bbox[1], item[0].bbox[0]))
     return out
 

@@ -89,3 +89,20 @@ def test_specks_beside_a_line_widen_a_second_crop_short_of_cell_edges():
     left_out[5:8, 134:136] = True  # above the line's rows
     assert _beside(box, left_out, cut, dpi=200) == box
 
+
+
+def test_a_blank_mark_keeps_its_size_beside_the_digits_in_its_crop():
+    """The "-" of a cell printed blank, cut and scaled alone to the recogniser's height, is a bar
+    it reads as "0": its crop is as high as the zone's lines, the mark small in it."""
+    img = np.full((80, 300), 235, np.uint8)
+    img[20:52, 40:60] = 30  # a digit-high mark
+    img[25:55, 70:88] = 30  # and another: the zone's lines are this high
+    img[34:40, 200:214] = 30  # a dash beyond a cell edge
+    cut = np.zeros(img.shape, np.uint8)
+    cut[:, 150] = 255
+    lines = ink_lines(img, (0, 0, 300, 80), cut, dpi=200)
+    dash = next(crop for line, crop, _ in lines if line.bbox[0] >= 150)
+    digits = next(line for line, _, _ in lines if line.bbox[0] < 150)
+    assert dash.shape[0] >= 0.9 * (digits.bbox[3] - digits.bbox[1])
+    ink_rows = np.flatnonzero((dash < 128).any(axis=1))
+    assert ink_rows.size <= 0.3 * dash.shape[0]  # small in it, not scaled up into a bar
