@@ -117,7 +117,7 @@ class Pipeline:
                                                threads=self.options.threads)
         return self._recognizer
 
-    def process(self, path: Path) -> Outcome:
+    def process(self, path: Path | str) -> Outcome:
         try:
             document = self.prepare(path)
             self.recognise([document])
@@ -125,8 +125,9 @@ class Pipeline:
         except StageError as e:
             return e.outcome()
 
-    def prepare(self, path: Path) -> Document:
+    def prepare(self, path: Path | str) -> Document:
         """ingest → layout → structure → line crops (or a document's own text)."""
+        path = Path(path)
         document = Document(path)
         start = time.perf_counter()
         try:

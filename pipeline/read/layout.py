@@ -89,6 +89,20 @@ def _text_lines(ink: np.ndarray, dpi: int, min_aspect: float, vertical: bool = F
     return lines
 
 
+def _without_rulings(ink: np.ndarray, dpi: int) -> np.ndarray:
+    """The ink less its long straight runs (found as ruling_lines finds them): a ruling blurred
+    on an enlarged low-resolution picture is as wide as small type, and would stand for a line
+    of text."""
+    stroke, gap, length = int(0.15 * dpi), max(3, int(0.05 * dpi)), int(0.3 * dpi)
+    rect = lambda size: cv2.getStructuringElement(cv2.MORPH_RECT, size)  # noqa: E731
+    rulings = np.zeros_like(ink)
+    for shape in (lambda n: (1, n), lambda n: (n, 1)):  # vertical, horizontal
+        mask = cv2.morphologyEx(ink, cv2.MORPH_OPEN, rect(shape(stroke)))
+        mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, rect(shape(gap)))
+        rulings |= cv2.morphologyEx(mask, cv2.MORPH_OPEN, rect(shape(length)))
+    return cv2.bitwise_and(ink, cv2.bitwise_not(cv2.dilate(rulings, rect((3, 3)))))
+
+
 def is_sideways(ink: np.ndarray, dpi: int) -> bool:
     """Whether the text runs top to bottom (a page turned by 90° or 270°): long lines of text
     (six characters or more) then stand upright. Upright report pages measured at most 3% of
@@ -97,6 +111,7 @@ def is_sideways(ink: np.ndarray, dpi: int) -> bool:
     line), and a turned table 四 some of both; where neither way has three lines and twice the
     other's length, the page's shape decides: the reports are printed portrait, so a landscape
     page was turned (a landscape page printed so has its text lying, and is not turned)."""
+    ink = _without_rulings(ink, dpi)
     lying = _text_lines(ink, dpi, 6)
     standing = _text_lines(ink, dpi, 6, vertical=True)
     along, across = sum(w for _, _, w, _ in lying), sum(h for _, _, _, h in standing)
@@ -254,7 +269,24 @@ def ruling_lines(grey: np.ndarray, dpi: int, options: LayoutOptions) -> PageLine
         return cv2.morphologyEx(mask, cv2.MORPH_OPEN, rect(shape_keep))
 
     horizontal = cv2.bitwise_or(runs((kv, 1), (gap, 1), (k, 1)), dashed_rules(ink, dpi, options))
-    return PageLines(horizontal, runs((1, kv), (1, gap), (1, kv)), ink, dpi)
+    vertical = anchored_verticals(runs((1, kv), (1, gap), (1, kv)), horizontal, max(3, int(0.03 * dpi)))
+    return PageLines(horizontal, vertical, ink, dpi)
+
+
+def anchored_verticals(vertical: np.ndarray, horizontal: np.ndarray, reach: int) -> np.ndarray:
+    """The vertical runs that meet a horizontal ruling (within `reach`): a ruling meets the
+    rulings of its rows, even where a page break cut its table's top and bottom off; the long
+    stroke of a large character (a browser's print of a web page sets its tables in 16-pixel
+    type) stands inside its cell, and taken for a ruling it would cut its row into false columns
+    and be erased from the character before it is read."""
+    n, labels = cv2.connectedComponents(vertical, connectivity=8)
+    if n <= 1:
+        return vertical
+    near = cv2.dilate(horizontal, cv2.getStructuringElement(cv2.MORPH_RECT, (2 * reach + 1, 2 * reach + 1)))
+    keep = np.zeros(n, bool)
+    keep[np.unique(labels[(near > 0) & (vertical > 0)])] = True
+    keep[0] = False
+    return np.where(keep[labels], vertical, 0).astype(vertical.dtype)
 
 
 def dashed_rules(ink: np.ndarray, dpi: int, options: LayoutOptions) -> np.ndarray:

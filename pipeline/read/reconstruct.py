@@ -95,7 +95,8 @@ def parse_value(text: str, decimal: bool = False, signed: bool = False) -> Parse
 
 @dataclass
 class Placed:
-    """A cell with where it sits in its fragment, in 0..1 of the fragment's width."""
+    """A cell with where it sits in its fragment, in 0..1 of the fragment's width (of the
+    fragment it continues, where the table went on from the page before: continued_frame)."""
     cell: Cell
     page: int
     x0: float
@@ -123,17 +124,48 @@ class RowView:
         return "".join(normalise(p.cell.text) for p in self.labels)
 
 
-def _rows(table: Table) -> list[RowView]:
-    x0, _, x1, _ = table.bbox
-    width = max(1.0, x1 - x0)
+def _own_frame(table: Table) -> tuple[float, float]:
+    """Where a fragment's cells are placed from (see Placed): its own left edge, and width."""
+    return table.bbox[0], max(1.0, table.bbox[2] - table.bbox[0])
+
+
+def _rows(table: Table, frame: tuple[float, float] | None = None) -> list[RowView]:
+    """The table's rows, each cell placed in 0..1 of `frame` (origin, width; by default its own)."""
+    origin, width = frame or _own_frame(table)
     rows = [RowView([]) for _ in range(table.n_rows)]
     for cell in table.cells:
-        placed = Placed(cell, table.page, (cell.bbox[0] - x0) / width, (cell.bbox[2] - x0) / width, table)
+        placed = Placed(cell, table.page, (cell.bbox[0] - origin) / width, (cell.bbox[2] - origin) / width, table)
         for r in range(cell.row, cell.row + cell.row_span):
             rows[r].cells.append(placed)
     for row in rows:
         row.cells.sort(key=lambda p: p.x0)
     return rows
+
+
+def _column_edges(table: Table) -> np.ndarray:
+    return np.unique(np.round([x for cell in table.cells for x in (cell.bbox[0], cell.bbox[2])]))
+
+
+def continued_frame(before: Table, frame: tuple[float, float], after: Table) -> tuple[float, float] | None:
+    """The frame of `before` (see _rows) for `after`, the same table continued on the next
+    page, where after's column rulings are before's shifted (a page's scan lies a little
+    off the last's): placed in its own extent instead, a fragment that lacks the table's first
+    column on its page (that column's merged cell ended on the page before) would have every
+    column read under the header one to its left. None where the rulings do not line up."""
+    if not (before.geometry == after.geometry == "page"):
+        return None
+    old, new = _column_edges(before), _column_edges(after)
+    if len(new) < 3:
+        return None
+    tolerance = 0.01 * frame[1]
+    best, best_hits = None, 0
+    for shift in {float(a - b) for a in old for b in new}:
+        hits = int(np.sum(np.min(np.abs(new[:, None] + shift - old[None, :]), axis=1) <= tolerance))
+        if hits > best_hits or (hits == best_hits and best is not None and abs(shift) < abs(best)):
+            best, best_hits = shift, hits
+    if best is None or best_hits < max(3, 0.8 * len(new)):
+        return None
+    return frame[0] - best, frame[1]
 
 
 def _vocabulary_score(table: Table, vocabulary: list[str]) -> int:
@@ -150,6 +182,7 @@ def group_fragments(tables: list[Table], templates: list[Template]) -> dict[str,
     vocab = {tid: sorted({normalise(v) for t in templates for v in t.tables[tid].vocabulary()})
              for tid in TABLE_IDS}
     joined: dict[str, list[RowView]] = {tid: [] for tid in TABLE_IDS}
+    last: dict[str, tuple[Table, tuple[float, float]]] = {}  # each kind's last fragment, and its frame
     previous: str | None = None
     previous_page = 0
     for table in tables:
@@ -164,8 +197,11 @@ def group_fragments(tables: list[Table], templates: list[Template]) -> dict[str,
         else:
             previous = None
             continue
-        rows = _rows(table)
-        if kind == previous and (table.page or 0) == previous_page + 1:
+        next_page = kind == previous and (table.page or 0) == previous_page + 1
+        frame = (continued_frame(*last[kind], table) if next_page else None) or _own_frame(table)
+        rows = _rows(table, frame)
+        last[kind] = (table, frame)
+        if next_page:
             rows = _mend_broken_row(joined[kind], rows, [t.tables[kind] for t in templates])
         joined[kind].extend(rows)
         previous, previous_page = kind, table.page or 0

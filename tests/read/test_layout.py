@@ -124,3 +124,31 @@ def test_a_table_whose_worn_rulings_fell_apart_is_found_whole():
     opt = LayoutOptions()
     (region,) = find_tables(ruling_lines(image, 200, opt), opt)
     assert region[0] < 105 and region[2] > 1295
+
+
+def test_a_table_page_of_a_low_resolution_picture_stays_upright():
+    """A page all table, downloaded as a 96-dpi picture and enlarged: a ruling standing free
+    (the border of a column whose cell a page break left open) leans a little, and its box is
+    as wide as small type; with two narrow label columns of stacked characters it made three
+    standing 'lines of text' and no lying one, and the portrait page was turned on its side."""
+    import os
+
+    from PIL import Image, ImageDraw, ImageFont
+
+    from pipeline.generate.render import FONT_FILES
+
+    font = ImageFont.truetype(next(p for p in FONT_FILES.values() if os.path.exists(p)), 12)
+    picture = Image.new("L", (816, 1056), 250)  # a letter-size page at 96 dpi
+    draw = ImageDraw.Draw(picture)
+    draw.line([(110, 10), (115, 1040)], fill=90, width=1)
+    for x in (150, 500, 700):
+        draw.line([(x, 30), (x, 1020)], fill=90, width=1)
+    for y in (30, 280, 530, 780, 1020):
+        draw.line([(150, y), (700, y)], fill=90, width=1)
+    for x, text in ((290, "理不行不其息请要另行制作"), (320, "人按知纳行政机关不再处理")):
+        for k, character in enumerate(text):
+            draw.text((x, 290 + 15 * k), character, font=font, fill=40)
+    _, jpeg = cv2.imencode(".jpg", np.asarray(picture), [cv2.IMWRITE_JPEG_QUALITY, 40])
+    page = Page(number=1, image=cv2.imdecode(jpeg, cv2.IMREAD_GRAYSCALE), dpi=96)
+    PageNormaliser()(page)
+    assert page.image.shape[0] > page.image.shape[1]  # still portrait

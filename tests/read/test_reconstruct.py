@@ -156,3 +156,34 @@ def test_a_row_broken_by_a_page_break_is_one_row():
     matched, _, _ = align_rows(rows, spec.rows)
     broken = rows[matched[[r.id for r in spec.rows].index("other.overdue_correction")]]
     assert [p.cell.text for p in broken.cells if p.cell.text.isdigit()] == ["3", "3"]
+
+
+def _ruled(page: int, edges: list[float], rows: list[list[str]]) -> Table:
+    """A ruled fragment whose rows fill the columns between `edges` from the right (a row
+    shorter than the edges has its first cell merged over the columns on its left)."""
+    cells = []
+    for r, row in enumerate(rows):
+        spans = [(edges[0], edges[len(edges) - len(row)])] + list(zip(edges[len(edges) - len(row):], edges[len(edges) - len(row) + 1:]))
+        for c, (text, (x0, x1)) in enumerate(zip(row, spans)):
+            cells.append(Cell(r, c, 1, 1, (x0, 40 * r, x1, 40 * r + 40), text=text, numeric_text=text))
+    return Table(page=page, bbox=(edges[0], 0, edges[-1], 40 * len(rows)), n_rows=len(rows), n_cols=len(edges) - 1,
+                 cells=cells)
+
+
+def test_a_continuation_without_the_first_column_is_read_under_the_first_pages_headers():
+    """Table 三 continued on the next page where the merged cell of its first column
+    (三、本年度办理结果) ended on the page before: the fragment starts one column to the right,
+    and its scan lies a few pixels off. Its values stay under their own headers."""
+    templates = load_templates()
+    spec = templates["2021"].tables["t3"]
+    values = [400 + 60 * k for k in range(8)]
+    page5 = _ruled(5, [0, 100, 200, 400] + values[1:], [
+        ["（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", "自然人", "商业企业", "科研机构", "社会公益组织",
+         "法律服务机构", "其他", "总计"],
+        ["三、本年度办理结果", "（四）无法提供", "1.本机关不掌握相关政府信息", "1", "2", "3", "4", "5", "6", "21"]])
+    page6 = _ruled(6, [x + 7 for x in [100, 200, 400] + values[1:]], [
+        ["（四）无法提供", "2.没有现成信息需要另行制作", "7", "8", "9", "10", "11", "12", "57"]])
+    rows = group_fragments([page5, page6], list(templates.values()))["t3"]
+    cells = match_rows_table(rows, spec).cells
+    got = [cells[f"t3/unavailable.needs_creation/{column}"].value for column in spec.columns]
+    assert got == [7, 8, 9, 10, 11, 12, 57]

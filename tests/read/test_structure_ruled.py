@@ -1,4 +1,5 @@
 import random
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -53,3 +54,33 @@ def test_a_one_row_table_keeps_a_worn_vertical_ruling():
     (region,) = find_tables(lines, opt)
     table = build_grid(lines, region, 1, dpi)
     assert (table.n_rows, table.n_cols, len(table.cells)) == (1, 5, 5)
+
+
+def test_large_type_strokes_are_not_rulings():
+    """A browser's print of a web page sets a table in type large enough that a character's
+    vertical stroke (中, 申, 目) is as long as a one-row ruling: it is text standing inside
+    its cell, not a column boundary, and it is not erased from the character."""
+    import cv2
+    from PIL import ImageDraw, ImageFont
+
+    from pipeline.generate.render import FONT_FILES
+
+    dpi, xs, ys = 200, [60, 520, 760, 1000], [60, 160, 260]
+    image = Image.new("L", (1100, 330), 235)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype(next(p for p in FONT_FILES.values() if Path(p).exists()), 48)
+    for x in xs:
+        draw.line([(x, ys[0]), (x, ys[-1])], fill=40, width=3)
+    for y in ys:
+        draw.line([(xs[0], y), (xs[-1], y)], fill=40, width=3)
+    for row, label in enumerate(("中申目中", "甲申中目")):
+        draw.text((xs[0] + 12, ys[row] + 24), label, font=font, fill=40)
+        for col in range(1, 3):
+            draw.text((xs[col] + 90, ys[row] + 24), str(3 * row + col), font=font, fill=40)
+    page = np.asarray(image)
+    lines = ruling_lines(page, dpi, LayoutOptions())
+    strokes = cv2.dilate(lines.vertical, np.ones((1, 11), np.uint8))
+    assert not strokes[ys[0] + 5:ys[-1] - 5, xs[0] + 8:xs[1] - 8].any()  # the labels keep their strokes
+    (region,) = find_tables(lines, LayoutOptions())
+    table = build_grid(lines, region, 1, dpi)
+    assert (table.n_rows, table.n_cols, len(table.cells)) == (2, 3, 6)
