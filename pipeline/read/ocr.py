@@ -23,6 +23,8 @@ from .layout import binarize
 REC_HEIGHT = 48
 SHORT_MARK = 0.4  # a line this much of the zone's text height or less is a mark, cropped as high as text
 CROP_MARGIN = 0.1  # of a table line's height, on each side of its ink (and as much again of paper)
+# inches by which a 1-bit page's strokes are thickened before they are read (see thickened)
+BILEVEL_THICKENING = 0.01
 
 
 @dataclass
@@ -328,6 +330,9 @@ def ink_lines(clean: np.ndarray, zone: BBox, cuts: np.ndarray, dpi: int, seal: n
                 under = seal[page_box[1]:page_box[3], page_box[0]:page_box[2]]
                 line.under_seal = float(np.count_nonzero(under)) / under.size if under.size else 0.0
             found.append((line, box))
+    # a "line" around another (the remains of the four rulings of a cell, blurred on a
+    # low-resolution picture, left as a frame around its value) is no text: text lines never nest
+    found = [(line, box) for line, box in found if not any(other != box and _encloses(box, other) for _, other in found)]
     if not found:
         return []
     # a mark far shorter than the zone's lines of text (the "-" of a cell printed blank; the
@@ -346,6 +351,10 @@ def ink_lines(clean: np.ndarray, zone: BBox, cuts: np.ndarray, dpi: int, seal: n
                     paper_crop(region, wide, margin, cut, tall) if wide != box else None))
     out.sort(key=lambda item: (item[0].bbox[1], item[0].bbox[0]))
     return out
+
+
+def _encloses(outer: tuple[int, int, int, int], inner: tuple[int, int, int, int]) -> bool:
+    return outer[0] <= inner[0] and outer[1] <= inner[1] and outer[2] >= inner[2] and outer[3] >= inner[3]
 
 
 BESIDE = 0.6  # how far beside a line (in line heights) left-out specks may be a glyph's broken strokes
@@ -535,11 +544,44 @@ class LineJob:
     widened: np.ndarray | None = None
 
 
+def thickened(crop: np.ndarray, dpi: int) -> np.ndarray:
+    """A 1-bit page's crop with its strokes a little thicker: a light threshold breaks thin
+    strokes (the arcs of a 0 left as "()", the bar of a 4 as a speck), which the recogniser,
+    trained on grey antialiased type, reads as other glyphs; joined again they read as
+    printed. A dark threshold's strokes, already bled, take the pixel without harm (measured on
+    the 1-bit families of the generator: 1-bit 200-400 dpi and light thresholds, cells right
+    2934 -> 3042 of 3184; 300 dpi 3167 -> 3177)."""
+    size = max(2, int(round(BILEVEL_THICKENING * dpi)))
+    return cv2.erode(crop, np.ones((size, size), np.uint8))
+
+
 def weigh_second_look(reading: Recognition, widened: Recognition):
     """A line's reading in doubt where its crop widened over the specks beside it (LineJob.widened)
     reads another number."""
     if widened.numeric_text != reading.numeric_text:
         reading.beside_doubt = BESIDE_DOUBT
+
+
+def likeliest_number(reading: Reading) -> tuple[str, list[float]] | None:
+    """The number the recogniser thought likeliest next where it took glyphs for no digit
+    ("?"): each such glyph as its likeliest digit (or sign, or point) among its options, with
+    that one's probability. A faint 0 of a few pixels that it read as "a" at 0.9 had "0" next:
+    the cell gets its likely value, and a confidence that still sends it to review. None where
+    a glyph has no such alternative (or the reading has no options: a document's own text)."""
+    if not len(reading.numeric_text) == len(reading.numeric_probs) == len(reading.numeric_options):
+        return None
+    text, probs = [], []
+    for character, p, options in zip(reading.numeric_text, reading.numeric_probs, reading.numeric_options):
+        if character != "?":
+            text.append(character)
+            probs.append(p)
+            continue
+        alternative = next(((c, q) for c, q in options if c and c != "?"), None)
+        if alternative is None:
+            return None
+        text.append(alternative[0])
+        probs.append(alternative[1])
+    return "".join(text), probs
 
 
 def add_reading(target: Reading, rec: Recognition | Reading):
@@ -596,6 +638,9 @@ class LineReader:
         elif page.number == 1:
             # from the page itself: the line eraser takes a large title's long vertical strokes
             jobs += [LineJob(crop, None) for crop in self._title_crops(page, layout)]
+        if page.bilevel:
+            jobs = [LineJob(thickened(job.image, page.dpi), job.line,
+                            None if job.widened is None else thickened(job.widened, page.dpi)) for job in jobs]
         return jobs
 
     @staticmethod

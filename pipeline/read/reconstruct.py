@@ -22,7 +22,7 @@ from rapidfuzz import fuzz
 
 from ..templates import TABLE_IDS, OneRowForm, RowSpec, TableSpec, Template
 from ..types import Cell, CellResult, Table, map_bbox
-from .ocr import add_reading
+from .ocr import add_reading, likeliest_number
 from .reconcile import reconcile
 
 MIN_ROW_MATCH = 0.6
@@ -510,6 +510,13 @@ def _result(placed: Placed | None, label_score: float, spec: TableSpec, column: 
     else:
         parsed, text, probs = parse_value(cell.text, **options), cell.text, cell.char_probs
         char_options = []
+        guess = likeliest_number(cell) if not parsed.ok else None
+        number = parse_value(guess[0], **options) if guess is not None else None
+        if number is not None and number.ok and number.value is not None:
+            # glyphs read as no digit: the recogniser's likeliest number is shown for the reviewer,
+            # at its own low probability, and stays no reading (not ok) for the other structure
+            # reading and the checks to weigh
+            parsed, probs = ParsedValue(number.value, False), guess[1]
     on_page = placed.table.on_page
     # a blank over ink no line was cut from (a faint digit broken into specks) is no sure blank;
     # in a signed column, a number read without a minus is as sure as its minus is absent

@@ -231,8 +231,9 @@ class ArithmeticChecks:
     def _solve_unreadable(self, template: Template, cells: dict[str, CellResult], values: dict):
         """A recognised cell whose reading is no number (ink of a seal over a digit, say) is
         the one unknown of an identity whose other cells are known: the value that makes it hold
-        is proposed when the digits in the reading contain it (or a seal lay over it, whose red
-        ink may have been washed out with the digit's strokes), and every identity then holds."""
+        is proposed when the digits in the reading contain it, or it is the recogniser's
+        likeliest number for the glyphs (or a seal lay over it, whose red ink may have been
+        washed out with the digit's strokes), and every identity then holds."""
         unknown = {cid for cid, c in cells.items() if c.found and c.recognised and not c.parse_ok}
         proposed: dict[str, float | int] = {}
         progress = True
@@ -247,8 +248,8 @@ class ArithmeticChecks:
                 cid = open_[0]
                 value = _needed(ident, cid, {**values, **proposed})
                 sealed = cells[cid].under_seal >= self.options.sealed_share
-                if value >= 0 and float(value).is_integer() and \
-                        (sealed or int(value) in _digit_readings(cells[cid].text or "")):
+                if value >= 0 and float(value).is_integer() and (sealed or value == cells[cid].value or
+                                                                  int(value) in _digit_readings(cells[cid].text or "")):
                     proposed[cid] = int(value)
                     progress = True
         if proposed and not failed_identities(template, {**values, **proposed}):

@@ -106,3 +106,52 @@ def test_a_blank_mark_keeps_its_size_beside_the_digits_in_its_crop():
     assert dash.shape[0] >= 0.9 * (digits.bbox[3] - digits.bbox[1])
     ink_rows = np.flatnonzero((dash < 128).any(axis=1))
     assert ink_rows.size <= 0.3 * dash.shape[0]  # small in it, not scaled up into a bar
+
+
+def test_the_remains_of_a_cells_rulings_around_its_value_are_no_line():
+    """On an enlarged low-resolution picture a blurred ruling is wider than the band erased
+    along it, and the four rulings of a cell leave a faint frame inside its edges. The frame is
+    no line of text (it was read as a second "2", and the cell as 22): lines never nest."""
+    import cv2
+
+    img = np.full((90, 170), 235, np.uint8)
+    cv2.rectangle(img, (8, 6), (161, 83), 120, 1)
+    cv2.putText(img, "2", (76, 56), cv2.FONT_HERSHEY_SIMPLEX, 0.8, 40, 2)
+    cut = np.zeros(img.shape, np.uint8)
+    cv2.rectangle(cut, (0, 0), (169, 89), 255, 3)  # the cell's edges
+    (line, _, _), = ink_lines(img, (0, 0, 170, 90), cut, dpi=200)
+    assert 70 <= line.bbox[0] and line.bbox[2] <= 95  # the digit alone
+
+
+def test_strokes_a_light_1_bit_threshold_broke_are_thickened_and_read(recognizer):
+    """An archive scanner's 1-bit mode, thresholded light: the thin arcs of a 0 fall apart into
+    '()' and the recogniser (trained on grey type) reads something else; a 1-bit page's crops
+    are thickened by a pixel or two first, and read as printed."""
+    import cv2
+
+    from pipeline.read.ocr import thickened
+
+    font = ImageFont.truetype("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc", 29)  # 10.5 pt at 200 dpi
+    texts = ["0", "40", "804", "4822.15", "1024", "48"]
+    crops = []
+    for text in texts:
+        image = Image.new("L", (40 + 20 * len(text), 50), 255)
+        ImageDraw.Draw(image).text((20, 5), text, fill=0, font=font)
+        scanned = cv2.GaussianBlur(np.asarray(image), (0, 0), 0.8)
+        crops.append(np.where(scanned < 100, 0, 255).astype(np.uint8))  # a light threshold
+    assert [r.numeric_text for r in recognizer.recognize([thickened(c, 200) for c in crops])] == texts
+
+
+def test_glyphs_read_as_no_digit_have_the_recognisers_likeliest_number():
+    """A faint 0 of a few pixels read as "a": the recogniser's next guess was 0, and that is
+    the cell's likely value (at that guess's own low probability); a glyph with no numeric
+    guess at all leaves no number."""
+    from pipeline.read.ocr import likeliest_number
+    from pipeline.types import Reading
+
+    faint = Reading(text="1a", numeric_text="1?", numeric_probs=[0.99, 0.91],
+                    numeric_options=[[("1", 0.99)], [("?", 0.91), ("0", 0.08), ("9", 0.01)]])
+    assert likeliest_number(faint) == ("10", [0.99, 0.08])
+    label = Reading(text="规", numeric_text="?", numeric_probs=[1.0], numeric_options=[[("?", 1.0), ("", 0.0)]])
+    assert likeliest_number(label) is None
+    assert likeliest_number(Reading(text="规", numeric_text="?", numeric_probs=[1.0])) is None  # no options

@@ -27,6 +27,11 @@ def test_disagreement_keeps_the_better_supported_and_the_other_as_disputed():
     # a number beats an unreadable reading
     (cell,) = reconcile([{"a": _cell(None, text="a")}, {"a": _cell(0)}]).values()
     assert cell.value == 0
+    # and over an unreadable reading's likeliest number (a guess, shown but not ok)
+    guess = _cell(167, text="16丨")
+    guess.parse_ok = False
+    (cell,) = reconcile([{"a": guess}, {"a": _cell(16)}]).values()
+    assert (cell.value, cell.parse_ok) == (16, True)
     # of two numbers, the better row and header match; on a tie, the first (ruled) reading
     (cell,) = reconcile([{"a": _cell(3, label=0.7)}, {"a": _cell(8, label=0.95)}]).values()
     assert (cell.value, cell.disputed, cell.support) == (8, 3, 1)

@@ -126,6 +126,15 @@ def test_an_unreadable_cell_is_solved_from_the_identity_it_is_the_one_unknown_of
     ArithmeticChecks(OPTIONS)(T21, cells)
     assert cells[cid].repaired and cells[cid].value == values_total
     assert cells[cid].ocr_score < 0.9  # proposed, for a person to confirm
+    # or the recogniser's likeliest number for glyphs it read as none ("a" for a faint digit)
+    cells = _cells(values)
+    cells[cid].value, cells[cid].text, cells[cid].parse_ok = values_total, "a", False
+    ArithmeticChecks(OPTIONS)(T21, cells)
+    assert cells[cid].repaired and cells[cid].parse_ok
+    cells = _cells(values)
+    cells[cid].value, cells[cid].text, cells[cid].parse_ok = values_total + 1, "a", False
+    ArithmeticChecks(OPTIONS)(T21, cells)
+    assert not cells[cid].repaired
 
 
 def test_two_misread_cells_are_repaired_together_when_only_one_pair_fits():
