@@ -19,7 +19,7 @@ from .read.ingest import INPUT_SUFFIXES, iter_pages, sniff
 from .read.layout import (LayoutOptions, PageNormaliser, erase_lines, find_tables, horizontal_rules, ruling_lines,
                           table_zones)
 from .read.ocr import (LineJob, LineReader, OrientationClassifier, PPOCRRecognizer, Recognition, add_reading,
-                       weigh_second_look)
+                       slash_not_one, weigh_second_look)
 from .read.prose import document_lines, parse_title, split_sections
 from .read.reconstruct import reconstruct
 from .read.structure.ruled import RuledReading, build_grid, cell_edges, mark_sealed
@@ -201,6 +201,7 @@ class Pipeline:
         for (d, job), rec in zip(lines, results):
             if job.widened is not None:
                 weigh_second_look(rec, next(second_looks))
+            slash_not_one(rec, job.image)
             readings.setdefault(id(d), []).append(rec)
         for d in documents:
             share = elapsed * len(d.lines) / len(lines)

@@ -555,6 +555,33 @@ def thickened(crop: np.ndarray, dpi: int) -> np.ndarray:
     return cv2.erode(crop, np.ones((size, size), np.uint8))
 
 
+SLASH_LEAN = 12.0  # degrees from upright past which a lone straight stroke read as "1" is a "/"
+STRAIGHT = 0.04  # at most this ratio of a stroke's ink spread across its axis to along it
+
+
+def lone_stroke_lean(crop: np.ndarray) -> tuple[float, float]:
+    """The lean of a crop's ink from upright (degrees) and how thin it is about its axis
+    (the ratio of the spreads across and along it: a "1" with its flag and foot is fuller)."""
+    _, ink = cv2.threshold(crop, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    ys, xs = np.nonzero(ink)
+    if xs.size < 5:
+        return 0.0, 1.0
+    spreads, axes = np.linalg.eigh(np.cov(np.vstack([xs, ys]).astype(float)))
+    along_x, along_y = axes[:, 1]
+    return float(np.degrees(np.arctan2(abs(along_x), abs(along_y)))), float(spreads[0] / max(spreads[1], 1e-9))
+
+
+def slash_not_one(reading: Recognition, crop: np.ndarray):
+    """A cell printed blank with "/" is read as a sure "1" by the recogniser; a lone straight
+    stroke leaning past SLASH_LEAN is the slash (the blank mark), at the recogniser's own
+    probability for the glyph. A printed 1 stands upright (its flag leans it 5-7°)."""
+    if reading.numeric_text != "1":
+        return
+    lean, thinness = lone_stroke_lean(crop)
+    if lean >= SLASH_LEAN and thinness <= STRAIGHT:
+        reading.text, reading.numeric_text = "/", "?"
+
+
 def weigh_second_look(reading: Recognition, widened: Recognition):
     """A line's reading in doubt where its crop widened over the specks beside it (LineJob.widened)
     reads another number."""

@@ -155,3 +155,22 @@ def test_glyphs_read_as_no_digit_have_the_recognisers_likeliest_number():
     label = Reading(text="规", numeric_text="?", numeric_probs=[1.0], numeric_options=[[("?", 1.0), ("", 0.0)]])
     assert likeliest_number(label) is None
     assert likeliest_number(Reading(text="规", numeric_text="?", numeric_probs=[1.0])) is None  # no options
+
+
+def test_a_slash_printed_for_a_blank_is_no_one():
+    """"/" in a cell printed blank is read as a sure "1": a lone straight stroke leaning like
+    a slash is the blank mark; the 1 of every font the generator sets stays a 1."""
+    import os
+
+    from pipeline.read.ocr import Recognition, slash_not_one
+
+    fonts = [path for path in FONT_FILES.values() if os.path.exists(path)]
+    fonts += [f"/usr/share/fonts/opentype/noto/Noto{kind}CJK-Regular.ttc" for kind in ("Sans", "Serif")]
+    for path in fonts:
+        font = ImageFont.truetype(path, 29)
+        for glyph, read in (("/", "/"), ("1", "1")):
+            image = Image.new("L", (60, 46), 235)
+            ImageDraw.Draw(image).text((20, 4), glyph, fill=20, font=font)
+            reading = Recognition("1", [0.99], "1", [0.99])
+            slash_not_one(reading, np.asarray(image))
+            assert reading.text == read, (path, glyph)
