@@ -89,18 +89,27 @@ def _text_lines(ink: np.ndarray, dpi: int, min_aspect: float, vertical: bool = F
     return lines
 
 
+def _rect(size: tuple[int, int]) -> np.ndarray:
+    return cv2.getStructuringElement(cv2.MORPH_RECT, size)
+
+
+def straight_runs(ink: np.ndarray, shape_open: tuple[int, int], shape_close: tuple[int, int],
+                  shape_keep: tuple[int, int]) -> np.ndarray:
+    """Long straight runs of ink: an opening keeps runs longer than any stroke of a character
+    (adjacent characters never touch); a closing along the line then bridges the gaps of a worn
+    or faintly printed ruling, and a second, longer opening keeps what is a line as a whole."""
+    mask = cv2.morphologyEx(ink, cv2.MORPH_OPEN, _rect(shape_open))
+    mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, _rect(shape_close))
+    return cv2.morphologyEx(mask, cv2.MORPH_OPEN, _rect(shape_keep))
+
+
 def _without_rulings(ink: np.ndarray, dpi: int) -> np.ndarray:
-    """The ink less its long straight runs (found as ruling_lines finds them): a ruling blurred
-    on an enlarged low-resolution picture is as wide as small type, and would stand for a line
-    of text."""
+    """The ink less its long straight runs: a ruling blurred on an enlarged low-resolution
+    picture is as wide as small type, and would stand for a line of text."""
     stroke, gap, length = int(0.15 * dpi), max(3, int(0.05 * dpi)), int(0.3 * dpi)
-    rect = lambda size: cv2.getStructuringElement(cv2.MORPH_RECT, size)  # noqa: E731
-    rulings = np.zeros_like(ink)
-    for shape in (lambda n: (1, n), lambda n: (n, 1)):  # vertical, horizontal
-        mask = cv2.morphologyEx(ink, cv2.MORPH_OPEN, rect(shape(stroke)))
-        mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, rect(shape(gap)))
-        rulings |= cv2.morphologyEx(mask, cv2.MORPH_OPEN, rect(shape(length)))
-    return cv2.bitwise_and(ink, cv2.bitwise_not(cv2.dilate(rulings, rect((3, 3)))))
+    rulings = cv2.bitwise_or(straight_runs(ink, (1, stroke), (1, gap), (1, length)),
+                             straight_runs(ink, (stroke, 1), (gap, 1), (length, 1)))
+    return cv2.bitwise_and(ink, cv2.bitwise_not(cv2.dilate(rulings, _rect((3, 3)))))
 
 
 def is_sideways(ink: np.ndarray, dpi: int) -> bool:
@@ -254,22 +263,14 @@ class PageNormaliser:
 
 
 def ruling_lines(grey: np.ndarray, dpi: int, options: LayoutOptions) -> PageLines:
-    """Long straight runs of ink. An opening keeps runs longer than any stroke of a character
-    (adjacent characters never touch); a closing along the line then bridges the gaps of a worn
-    or faintly printed ruling, and a second, longer opening keeps what is a line as a whole."""
+    """The page's ruling lines: its long straight runs of ink (straight_runs), horizontal ones
+    printed dashed too, and vertical ones that meet a horizontal ruling."""
     ink = binarize(grey)
     k = max(15, int(options.line_length * dpi))
     kv = max(10, int(options.vertical_line_length * dpi))
     gap = max(3, int(options.line_gap * dpi))
-
-    def runs(shape_open, shape_close, shape_keep):
-        rect = lambda size: cv2.getStructuringElement(cv2.MORPH_RECT, size)  # noqa: E731
-        mask = cv2.morphologyEx(ink, cv2.MORPH_OPEN, rect(shape_open))
-        mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, rect(shape_close))
-        return cv2.morphologyEx(mask, cv2.MORPH_OPEN, rect(shape_keep))
-
-    horizontal = cv2.bitwise_or(runs((kv, 1), (gap, 1), (k, 1)), dashed_rules(ink, dpi, options))
-    vertical = anchored_verticals(runs((1, kv), (1, gap), (1, kv)), horizontal, max(3, int(0.03 * dpi)))
+    horizontal = cv2.bitwise_or(straight_runs(ink, (kv, 1), (gap, 1), (k, 1)), dashed_rules(ink, dpi, options))
+    vertical = anchored_verticals(straight_runs(ink, (1, kv), (1, gap), (1, kv)), horizontal, max(3, int(0.03 * dpi)))
     return PageLines(horizontal, vertical, ink, dpi)
 
 
@@ -282,7 +283,7 @@ def anchored_verticals(vertical: np.ndarray, horizontal: np.ndarray, reach: int)
     n, labels = cv2.connectedComponents(vertical, connectivity=8)
     if n <= 1:
         return vertical
-    near = cv2.dilate(horizontal, cv2.getStructuringElement(cv2.MORPH_RECT, (2 * reach + 1, 2 * reach + 1)))
+    near = cv2.dilate(horizontal, _rect((2 * reach + 1, 2 * reach + 1)))
     keep = np.zeros(n, bool)
     keep[np.unique(labels[(near > 0) & (vertical > 0)])] = True
     keep[0] = False
