@@ -60,7 +60,7 @@ def cmd_run(args) -> int:
             return 2
     if args.threshold is not None:
         options.review_threshold = args.threshold
-    files, missing = expand_inputs(args.inputs)
+    files, missing = expand_inputs(args.inputs, per_folder=args.per_folder)
     batch_plan = plan(files, out_dir, args.force)
     results: list[JobResult] = []
     problems: list[Problem] = []  # side products that failed (the reports were written)
@@ -280,6 +280,9 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--ray", metavar="auto|ADDRESS", default=None,
                      help="run on Ray: auto (the cluster here, or a local Ray) or a cluster address")
     run.add_argument("--force", action="store_true", help="redo files already done")
+    run.add_argument("--per-folder", action="store_true",
+                     help="each folder of page images (PNG, JPEG, TIFF) given, or beneath one given, is one "
+                          "report, its pages in natural name order (page2 before page10), named after the folder")
     run.add_argument("--text", action="store_true",
                      help="read the running text of scanned pages too (sections, text-vs-table checks); "
                           "born-digital PDFs and documents always have it")

@@ -15,7 +15,7 @@ from .config import RunOptions
 from .failpoints import failpoint
 from .read.documents import read_structured
 from .read.engines import resolve
-from .read.ingest import INPUT_SUFFIXES, iter_pages, sniff
+from .read.ingest import INPUT_SUFFIXES, iter_pages, page_files, sniff
 from .read.layout import (LayoutOptions, PageNormaliser, erase_lines, find_tables, horizontal_rules, ruling_lines,
                           table_zones)
 from .read.ocr import (LineJob, LineReader, OrientationClassifier, PPOCRRecognizer, Recognition, add_reading,
@@ -133,7 +133,7 @@ class Pipeline:
         try:
             document.enter("ingest")
             kind = sniff(path)
-            if kind in ("pdf", "image"):
+            if kind in ("pdf", "image", "pages"):
                 self._prepare_pages(document)
             else:
                 document.enter("read")
@@ -301,15 +301,21 @@ class Pipeline:
             raise InputError("no pages")
 
 
-def expand_inputs(inputs: Iterable[str]) -> tuple[list[Path], list[tuple[Path, str]]]:
-    """Files to process from files, directories and globs; and inputs that name nothing."""
+def expand_inputs(inputs: Iterable[str], per_folder: bool = False) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """Files to process from files, directories and globs; and inputs that name nothing.
+    `per_folder`: each folder of page images (a given one, or one beneath it) is one report."""
     files, missing = [], []
     for item in inputs:
         path = Path(item)
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in INPUT_SUFFIXES)
+            if per_folder:
+                found = [d for d in [path, *sorted(p for p in path.rglob("*") if p.is_dir())] if page_files(d)]
+                reason = "holds no folder of page images (PNG, JPEG, TIFF)"
+            else:
+                found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in INPUT_SUFFIXES)
+                reason = "directory holds no report files (PDF, image, Word, HTML or text)"
             if not found:
-                missing.append((path, "directory holds no report files (PDF, image, Word, HTML or text)"))
+                missing.append((path, reason))
             files.extend(found)
         elif path.exists():
             files.append(path)
@@ -323,8 +329,17 @@ def expand_inputs(inputs: Iterable[str]) -> tuple[list[Path], list[tuple[Path, s
 
 
 def file_sha256(path: Path) -> str:
+    """Of a file's bytes; of a folder of page images, of its pages' names and bytes in order."""
     h = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
+    for part in page_files(path) if path.is_dir() else [path]:
+        if path.is_dir():
+            h.update(part.name.encode() + b"\0")
+        with part.open("rb") as f:
+            for chunk in iter(lambda: f.read(1 << 20), b""):
+                h.update(chunk)
     return h.hexdigest()
+
+
+def source_name(path: Path) -> str:
+    """What a report's outputs are named after: a file's stem, a folder's whole name."""
+    return path.name if path.is_dir() else path.stem

@@ -13,7 +13,7 @@ from typing import Callable, Iterable
 
 from ..config import RunOptions
 from ..failpoints import failpoint
-from ..runner import Outcome, file_sha256
+from ..runner import Outcome, file_sha256, source_name
 from ..types import failure_reason
 from . import output
 from .output import Problem
@@ -75,7 +75,7 @@ def plan(files: Iterable[Path], out_dir: Path, force: bool = False) -> Plan:
         if sha in done and not force:
             result.done_before.append(path)
             continue
-        stem = path.stem
+        stem = source_name(path)
         if stem in used or owner.get(stem, str(path.resolve())) != str(path.resolve()):
             stem = f"{stem}-{sha[:8]}"
         used.add(stem)

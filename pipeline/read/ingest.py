@@ -1,5 +1,6 @@
-"""Ingest: tell a report file's kind by its bytes; open a PDF or image and yield its pages one
-at a time (bounded memory). Word, HTML and text files go to documents/.
+"""Ingest: tell a report file's kind by its bytes; open a PDF, an image or a folder of page
+images and yield its pages one at a time (bounded memory). Word, HTML and text files go to
+documents/.
 
 PDFs are rasterised with pypdfium2 (0.03 s a page at 200 dpi here, against 0.11-0.16 s for
 poppler's pdftoppm). A page with a usable text layer also carries its words, so the OCR stage
@@ -28,6 +29,17 @@ MAX_IMAGE_PIXELS = 120_000_000  # larger images are refused rather than exhausti
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
+def _natural_key(path: Path) -> list:
+    """page2 before page10: runs of digits compare as numbers."""
+    return [(0, int(part), "") if part.isdigit() else (1, 0, part.lower()) for part in re.split(r"(\d+)", path.name)]
+
+
+def page_files(folder: Path) -> list[Path]:
+    """A folder's page images (PNG, JPEG, TIFF, BMP directly in it), in natural name order."""
+    return sorted((p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES
+                   and not p.name.startswith(".")), key=_natural_key)
+
+
 def decode_text(data: bytes, partial: bool = False) -> str | None:
     """The text of a file in the encodings Chinese sites use, or None when it is binary.
     `partial`: `data` is the file's head, which may end inside a character."""
@@ -47,7 +59,12 @@ def decode_text(data: bytes, partial: bool = False) -> str | None:
 
 def sniff(path: Path) -> str:
     """The file's kind from its bytes, whatever its name says: 'pdf', 'image', 'docx',
-    'office' (.doc/.wps/.odt/.rtf: converted by LibreOffice), 'html' or 'text'."""
+    'office' (.doc/.wps/.odt/.rtf: converted by LibreOffice), 'html' or 'text'; 'pages' for a
+    folder of page images (one report, see page_files)."""
+    if path.is_dir():
+        if not page_files(path):
+            raise InputError("folder holds no page images (PNG, JPEG, TIFF)")
+        return "pages"
     try:
         with path.open("rb") as f:
             head = f.read(65536)
@@ -85,8 +102,16 @@ def page_count(path: Path) -> int:
     if kind == "pdf":
         with _open_pdf(path) as doc:
             return len(doc)
-    with _open_image(path) as img:
-        return getattr(img, "n_frames", 1)
+    return sum(_frames(image) for image in (page_files(path) if kind == "pages" else [path]))
+
+
+def _frames(path: Path) -> int:
+    """How many pages an image file holds, from its header (nothing decoded)."""
+    try:
+        with Image.open(path) as img:
+            return getattr(img, "n_frames", 1)
+    except (OSError, SyntaxError, ValueError) as e:
+        raise InputError(f"{path.name}: corrupt or unreadable image ({e})") from e
 
 
 class _open_pdf:
@@ -209,38 +234,58 @@ def _picture_dpi(page: pdfium.PdfPage) -> float | None:
 
 
 def iter_pages(path: Path, dpi: float = 200, only: set[int] | None = None) -> Iterator[Page]:
-    """The pages of a PDF or image file, rasterised to grey at `dpi`, one at a time (`only`:
-    just these page numbers)."""
+    """The pages of a PDF, an image file or a folder of page images, rasterised to grey at
+    `dpi` (images come at their own resolution), one at a time (`only`: just these page numbers)."""
     kind = sniff(path)
-    if kind not in ("pdf", "image"):
+    if kind not in ("pdf", "image", "pages"):
         raise InputError(f"not a page-based file ({kind})")
     if kind == "pdf":
-        with _open_pdf(path) as doc:
-            if len(doc) == 0:
-                raise InputError("PDF has no pages")
-            scale = dpi / 72
-            for i in range(len(doc)):
-                if only is not None and i + 1 not in only:
-                    continue
-                page = doc[i]
-                try:
-                    rgb = page.render(scale=scale, rev_byteorder=True).to_numpy()  # RGB(A)
-                    words = _text_layer(page, scale, rgb.shape[0])
-                    if words is not None:
-                        image = cv2.cvtColor(np.ascontiguousarray(rgb[..., :3]), cv2.COLOR_RGB2GRAY)
-                        yield Page(number=i + 1, image=image, dpi=int(round(dpi)), words=words)
-                        continue
-                    image, seal = drop_red(rgb)  # a scan: seals and red ink away before layout and OCR
-                    yield Page(number=i + 1, image=image, dpi=int(round(dpi)), seal=seal,
-                               source_dpi=_picture_dpi(page), bilevel=is_bilevel(image))
-                finally:
-                    page.close()
+        yield from _pdf_pages(path, dpi, only)
         return
+    if kind == "image":
+        yield from _image_pages(path, dpi, 1, only)
+        return
+    first = 1
+    for image in page_files(path):
+        frames = _frames(image)
+        if only is None or any(first <= n < first + frames for n in only):
+            try:
+                yield from _image_pages(image, dpi, first, only)
+            except InputError as e:  # which of the folder's files
+                raise InputError(f"{image.name}: {e}") from e
+        first += frames
+
+
+def _pdf_pages(path: Path, dpi: float, only: set[int] | None) -> Iterator[Page]:
+    with _open_pdf(path) as doc:
+        if len(doc) == 0:
+            raise InputError("PDF has no pages")
+        scale = dpi / 72
+        for i in range(len(doc)):
+            if only is not None and i + 1 not in only:
+                continue
+            page = doc[i]
+            try:
+                rgb = page.render(scale=scale, rev_byteorder=True).to_numpy()  # RGB(A)
+                words = _text_layer(page, scale, rgb.shape[0])
+                if words is not None:
+                    image = cv2.cvtColor(np.ascontiguousarray(rgb[..., :3]), cv2.COLOR_RGB2GRAY)
+                    yield Page(number=i + 1, image=image, dpi=int(round(dpi)), words=words)
+                    continue
+                image, seal = drop_red(rgb)  # a scan: seals and red ink away before layout and OCR
+                yield Page(number=i + 1, image=image, dpi=int(round(dpi)), seal=seal,
+                           source_dpi=_picture_dpi(page), bilevel=is_bilevel(image))
+            finally:
+                page.close()
+
+
+def _image_pages(path: Path, dpi: float, first: int, only: set[int] | None) -> Iterator[Page]:
+    """The frames of one image file, numbered from `first`."""
     with _open_image(path) as img:
         native_dpi = img.info.get("dpi", (dpi, dpi))[0] or dpi
         for i, frame in enumerate(ImageSequence.Iterator(img)):
-            if only is not None and i + 1 not in only:
+            if only is not None and first + i not in only:
                 continue
             image, seal = _grey(frame)
-            yield Page(number=i + 1, image=image, dpi=int(round(float(native_dpi))), seal=seal,
+            yield Page(number=first + i, image=image, dpi=int(round(float(native_dpi))), seal=seal,
                        source_dpi=float(native_dpi), bilevel=frame.mode == "1" or is_bilevel(image))

@@ -151,3 +151,32 @@ def test_workers_feeding_one_recogniser_give_the_same_outputs(generated, tmp_pat
     assert sorted(r.error is None for r in results) == [False, True, True]
     assert "broken.pdf" in next(r.source for r in results if r.error)
     assert _reports(local) == _reports(fed) and len(_reports(fed)) == 2
+
+
+def test_a_folder_of_page_images_reads_as_its_pdf_and_resumes(generated, tmp_path):
+    import pypdfium2 as pdfium
+
+    scan = generated[("scan", "2019")]
+    archive = tmp_path / "archive"
+    folder = archive / "county" / "office 2019"
+    folder.mkdir(parents=True)
+    pdf = pdfium.PdfDocument(str(scan.pdf))
+    for i in range(len(pdf)):  # named so that a plain sort would put page 10 before page 2
+        pdf[i].render(scale=200 / 72).to_pil().convert("L").save(folder / f"page{i + 1}.png", dpi=(200, 200))
+    pdf.close()
+    out = tmp_path / "out"
+    assert main(["run", "--per-folder", str(archive), "-o", str(out), "--workers", "1"]) == 0
+    assert main(["run", str(scan.pdf), "-o", str(out), "--workers", "1"]) == 0
+    reports = _reports(out)
+    from_folder, from_pdf = reports["office 2019"], reports[scan.pdf.stem]
+    assert_valid_output(from_folder)
+    assert from_folder["source"] == "office 2019" and from_folder["pages"] == from_pdf["pages"]
+    assert {cid: c["value"] for cid, c in from_folder["cells"].items()} == \
+        {cid: c["value"] for cid, c in from_pdf["cells"].items()}
+    score = Score()
+    score.add(from_folder, scan.truth)
+    assert score.accuracy == 1.0
+    result = plan([folder], out)  # the folder's pages are its content: done, until a page changes
+    assert result.done_before == [folder] and result.jobs == []
+    (folder / "page1.png").unlink()
+    assert len(plan([folder], out).jobs) == 1

@@ -108,3 +108,30 @@ def test_a_red_seal_is_washed_out_and_the_digits_under_it_stay():
     assert (where[seal_ink] > 0).mean() > 0.9  # and the page says where it was
     plain, none = drop_red(cv2.cvtColor(grey, cv2.COLOR_GRAY2RGB))
     assert none is None and np.array_equal(plain, grey)
+
+
+def test_a_folder_of_page_images_is_one_document_in_natural_name_order(tmp_path):
+    folder = tmp_path / "scanned report"
+    folder.mkdir()
+    for name, tone in [("page10.png", 30), ("page2.png", 20), ("page1.png", 10), ("notes.txt", None)]:
+        if tone is None:
+            (folder / name).write_text("not a page")
+        else:
+            Image.new("L", (60, 80), tone).save(folder / name)
+    pages = list(iter_pages(folder))
+    assert [(p.number, int(p.image[0, 0])) for p in pages] == [(1, 10), (2, 20), (3, 30)]
+    assert page_count(folder) == 3
+    (only,) = iter_pages(folder, only={3})
+    assert only.number == 3 and only.image[0, 0] == 30
+
+
+def test_a_folder_without_page_images_or_with_a_broken_one_is_an_input_error(tmp_path):
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(InputError, match="no page images"):
+        list(iter_pages(tmp_path / "empty"))
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    Image.new("L", (60, 80), 255).save(broken / "p1.png")
+    (broken / "p2.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 40)
+    with pytest.raises(InputError, match="p2.png: corrupt or unreadable image"):
+        list(iter_pages(broken))
