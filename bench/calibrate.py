@@ -57,16 +57,19 @@ def isotonic(x: np.ndarray, y: np.ndarray, min_block: int = 100) -> tuple[list[f
 
 
 def collect(pipeline: Pipeline, reports, into: dict[str, tuple[list[float], list[int]]]):
-    """Each recognised cell's raw score and whether it was right, by the band of its page."""
+    """Each recognised cell's raw score and whether it was right, by the band of its page; the
+    cells no identity vouches for once more under "<band>/unvouched"."""
     for report in reports:
         outcome = pipeline.process(report.pdf)
         if not outcome.report:
             continue
         for cid, cell in outcome.report.cells.items():
             if cell.recognised and cell.found:
-                raw, right = into.setdefault(cell.band, ([], []))
-                raw.append(cell.confidence)
-                right.append(int(same_value(cell.value, report.truth["cells"][cid])))
+                is_right = int(same_value(cell.value, report.truth["cells"][cid]))
+                for key in [cell.band] + ([] if cell.vouched else [f"{cell.band}/unvouched"]):
+                    raw, right = into.setdefault(key, ([], []))
+                    raw.append(cell.confidence)
+                    right.append(is_right)
 
 
 # the scans each band is fitted on (half of the 1-bit and low-resolution ones as multi-page TIFFs)

@@ -4,7 +4,9 @@ raw = weakest character's probability × label-match quality × parse validity �
 × the readings' support (a recognised value only one of the two structure readings found, or
 one they disagree on, is less certain); the calibration map of the kind of image the cell was
 read from (a grey scan, a 1-bit scan, a low-resolution picture: models/calibration.json, fitted
-on generated reports of each) turns the raw score into the observed share of right cells. A cell not
+on generated reports of each) turns the raw score into the observed share of right cells. A
+value no identity vouches for has a map of its own for each kind of image: at the same raw score
+it is right less often than the average cell, most of which an identity confirms. A cell not
 found has confidence 0; one the document does not print is null and not flagged. A cell is
 flagged when its confidence is below the review threshold, and (by default) when the two
 readings disagree on it, when it is in a failed check that was not repaired (see checks.py), or
@@ -30,7 +32,8 @@ class Calibration:
 
     @staticmethod
     def load(path) -> dict[str, "Calibration"]:
-        """One map per kind of image a cell is read from (types.Page.band); none without a file."""
+        """One map per kind of image a cell is read from (types.Page.band), and one per kind for
+        the cells no identity vouches for ("<band>/unvouched"); none without a file."""
         if path is None or not path.exists():
             return {}
         bands = json.loads(path.read_text(encoding="utf-8"))["bands"]
@@ -86,5 +89,7 @@ class ConfidenceScorer:
         return cells
 
     def _calibrated(self, cell: CellResult, raw: float) -> float:
-        calibration = self.calibrations.get(cell.band) or self.calibrations.get("scan")
+        maps = self.calibrations
+        calibration = (None if cell.vouched else maps.get(f"{cell.band}/unvouched")) or maps.get(cell.band) \
+            or maps.get("scan")
         return calibration(min(1.0, raw)) if calibration and cell.recognised else min(1.0, raw)
