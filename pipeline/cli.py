@@ -63,7 +63,7 @@ def cmd_run(args) -> int:
     files, missing = expand_inputs(args.inputs, per_folder=args.per_folder)
     batch_plan = plan(files, out_dir, args.force)
     results: list[JobResult] = []
-    problems: list[Problem] = []  # side products that failed (the reports were written)
+    problems: list[Problem] = []  # side products that failed (the reports were written), a volume's reports that did not
     for path, reason in missing + batch_plan.unreadable:
         _record(out_dir, Problem(str(path), "ingest", reason))
     progress = BatchProgress(len(batch_plan.jobs))
@@ -101,8 +101,8 @@ def cmd_run(args) -> int:
     problems += exported
     _summary(results, batch_plan, missing, out_dir, problems)
     _cross_check_summary(reports)
-    if missing or batch_plan.unreadable or any(r.error for r in results):
-        return 1
+    if missing or batch_plan.unreadable or any(r.error for r in results) or any(p.failed for p in problems):
+        return 1  # a file, or a report of a volume, was not digitised
     return 3 if problems else 0
 
 
@@ -148,8 +148,9 @@ def _summary(results: list[JobResult], batch_plan, missing, out_dir: Path, probl
     table = RichTable(title=f"reportocr → {out_dir}")
     for name in ("file", "template", "pages", "flagged", "time / note"):
         table.add_column(name)
-    rows = failed + [(Path(r.source).name, r.template, str(r.pages), f"{r.flagged}/{r.cells}", f"{r.seconds:.1f}s")
-                     for r in done]
+    failed += [(Path(p.file).name, f"error at {p.stage}", "", "", p.error) for p in problems if p.failed]
+    rows = failed + [(Path(r.source).name, r.template if r.reports <= 1 else f"{r.reports} reports ({r.template}…)",
+                      str(r.pages), f"{r.flagged}/{r.cells}", f"{r.seconds:.1f}s") for r in done]
     for row in rows[:shown]:
         table.add_row(*row)
     if len(rows) > shown:
@@ -158,9 +159,10 @@ def _summary(results: list[JobResult], batch_plan, missing, out_dir: Path, probl
     console.print(table)
     console.print(f"{len(done)} digitised, {len(batch_plan.done_before)} done before, {len(failed)} failed; "
                   f"{sum(r.flagged for r in done)}/{sum(r.cells for r in done)} cells flagged for review")
-    if problems:
-        stages = ", ".join(sorted({p.stage for p in problems}))
-        console.print(f"{len(problems)} side products failed ({stages}); their reports were written: see "
+    side = [p for p in problems if not p.failed]
+    if side:
+        stages = ", ".join(sorted({p.stage for p in side}))
+        console.print(f"{len(side)} side products failed ({stages}); their reports were written: see "
                       f"{out_dir}/errors.jsonl", highlight=False)
     console.print(f"results: {out_dir}/*.json, cells.csv, reports.csv, reports.xlsx, reports.parquet, review.sqlite, "
                   f"manifest.jsonl; review: open {out_dir}/review.html or run `reportocr review {out_dir}`",

@@ -16,12 +16,13 @@ from .failpoints import failpoint
 from .read.documents import read_structured
 from .read.engines import resolve
 from .read.ingest import INPUT_SUFFIXES, iter_pages, page_files, sniff
-from .read.layout import (LayoutOptions, PageNormaliser, erase_lines, find_tables, horizontal_rules, ruling_lines,
-                          table_zones)
+from .read.layout import (LayoutOptions, PageNormaliser, erase_lines, find_tables, horizontal_rules, is_blank,
+                          ruling_lines, table_zones)
 from .read.ocr import (LineJob, LineReader, OrientationClassifier, PPOCRRecognizer, Recognition, add_reading,
                        slash_not_one, weigh_second_look)
 from .read.prose import document_lines, parse_title, split_sections
 from .read.reconstruct import reconstruct
+from .read.volumes import PageSummary, Part, split_volume
 from .read.structure.ruled import RuledReading, build_grid, cell_edges, mark_sealed
 from .read.structure.text import TextReading
 from .templates import load_templates
@@ -44,16 +45,31 @@ class Timings:
 
 
 @dataclass
+class PartFailure:
+    """A report of a volume that could not be read (the volume's other reports were)."""
+    part: Part
+    stage: str
+    error: str
+
+
+@dataclass
 class Outcome:
-    """What became of one file: a report, or an error with the stage (and page) it stopped at."""
+    """What became of one file: its report (a volume's reports, in order), or an error with the
+    stage (and page) it stopped at."""
     path: Path
-    report: Report | None
+    reports: list[Report]
     error: str | None
     timings: Timings
     pages: int = 0
     seconds: float = 0.0
     stage: str | None = None
     page: int | None = None
+    failed_parts: list[PartFailure] = field(default_factory=list)
+
+    @property
+    def report(self) -> Report | None:
+        """The file's report; a volume's first."""
+        return self.reports[0] if self.reports else None
 
 
 @dataclass
@@ -65,7 +81,7 @@ class Document:
     pages: int = 0
     layouts: list[PageLayout] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)  # read from a Word, HTML or text document
-    title_lines: list[str] = field(default_factory=list)
+    title_lines: list[str] = field(default_factory=list)  # such a document's first lines (a page's: its layout's)
     prose: list[ProseLine] = field(default_factory=list)  # the running text, in order
     lines: list[LineJob] = field(default_factory=list)
     timings: Timings = field(default_factory=Timings)
@@ -88,7 +104,7 @@ class StageError(Exception):
 
     def outcome(self) -> Outcome:
         d = self.document
-        return Outcome(d.path, None, str(self), d.timings, 0, d.seconds, d.stage, d.page)
+        return Outcome(d.path, [], str(self), d.timings, 0, d.seconds, d.stage, d.page)
 
 
 class Pipeline:
@@ -211,11 +227,12 @@ class Pipeline:
 
     @staticmethod
     def _take_readings(document: Document, readings: list[Recognition]):
-        """Each reading into its line (a table's or the text's), or the title."""
+        """Each reading into its line (a table's or the text's), or its page's top lines."""
         try:
+            layouts = {layout.number: layout for layout in document.layouts}
             for job, rec in zip(document.lines, readings, strict=True):
                 if job.line is None:
-                    document.title_lines.append(rec.text)
+                    layouts[job.page].title_lines.append(rec.text)
                 else:
                     add_reading(job.line, rec)
         except Exception as e:
@@ -223,42 +240,74 @@ class Pipeline:
         document.lines = []
 
     def finish(self, document: Document) -> Outcome:
-        """reconstruct → checks → confidence; a report, or the reason there is none."""
+        """reconstruct → checks → confidence → cross-checks, for each report of the file (a
+        volume binds several: read/volumes.py); its reports, or the reason there are none."""
         start = time.perf_counter()
-        timings = document.timings
         try:
-            document.enter("reconstruct")
-            t = time.perf_counter()
-            readings = [document.tables] if document.tables else \
-                [[table for layout in document.layouts for table in reading.read(layout)] for reading in self.readings]
-            recon = reconstruct(readings, self.templates)
-            bands = {layout.number: layout.band for layout in document.layouts}
-            for cell in recon.cells.values():  # which calibration scores it
-                cell.band = bands.get(cell.page, cell.band)
-            sections = split_sections(document.prose)
-            agency, year = parse_title(document.title_lines or [line.text for line in document.prose[:6]])
-            t = timings.add("reconstruct", t)
-            if recon.template is None:
-                raise InputError("no report statistics table found (is this an annual report?)")
-            document.enter("checks")
-            inconsistencies = self.check(recon.template, recon.cells)
-            t = timings.add("checks", t)
-            document.enter("confidence")
-            self.score(recon.cells)
-            t = timings.add("confidence", t)
-            document.enter("cross_checks")
-            cross_checks = text_vs_table(sections, recon.template.id, recon.cells)
-            timings.add("cross_checks", t)
+            document.enter("split")
+            # a page is blank with next to no ink and no line read on it ("无。" alone is a page)
+            parts = split_volume([PageSummary(layout.number, layout.title_lines, [line.text for line in layout.lines],
+                                              layout.blank and not layout.title_lines and not layout.lines)
+                                  for layout in document.layouts])
         except Exception as e:
             document.seconds += time.perf_counter() - start
             return StageError(document, e).outcome()
+        reports, failures = [], []
+        for part in parts or [None]:
+            try:
+                report = self._report(document, part)
+                if part is not None and len(parts) > 1:
+                    report.source_pages, report.source_reports = (part.first, part.last), len(parts)
+                    report.pages = part.last - part.first + 1
+                reports.append(report)
+            except Exception as e:
+                if part is None or len(parts) == 1:
+                    document.seconds += time.perf_counter() - start
+                    return StageError(document, e).outcome()
+                failures.append(PartFailure(part, document.stage, failure_reason(e)))
         document.seconds += time.perf_counter() - start
-        warnings = recon.warnings + [f"the document's numbers do not add up: {name}" for name in inconsistencies] + \
+        if not reports:
+            first = failures[0]
+            return Outcome(document.path, [], f"none of its {len(parts)} reports could be read; pages "
+                                             f"{first.part.first}-{first.part.last}: {first.error}", document.timings,
+                           document.pages, document.seconds, first.stage, first.part.first, failures)
+        return Outcome(document.path, reports, None, document.timings, document.pages, document.seconds,
+                       failed_parts=failures)
+
+    def _report(self, document: Document, part: Part | None) -> Report:
+        """One report of the document: of the pages of `part` (all of a document without pages)."""
+        timings = document.timings
+        layouts = [layout for layout in document.layouts if part is None or layout.number in part.pages]
+        prose = [line for line in document.prose if part is None or line.page in part.pages]
+        document.enter("reconstruct", part.first if part else None)
+        t = time.perf_counter()
+        readings = [document.tables] if document.tables else \
+            [[table for layout in layouts for table in reading.read(layout)] for reading in self.readings]
+        recon = reconstruct(readings, self.templates)
+        bands = {layout.number: layout.band for layout in layouts}
+        for cell in recon.cells.values():  # which calibration scores it
+            cell.band = bands.get(cell.page, cell.band)
+        sections = split_sections(prose)
+        title_lines = document.title_lines or (layouts[0].title_lines if layouts else [])
+        agency, year = parse_title(title_lines or [line.text for line in prose[:6]])
+        t = timings.add("reconstruct", t)
+        if recon.template is None:
+            raise InputError("no report statistics table found (is this an annual report?)")
+        document.enter("checks")
+        inconsistencies = self.check(recon.template, recon.cells)
+        t = timings.add("checks", t)
+        document.enter("confidence")
+        self.score(recon.cells)
+        t = timings.add("confidence", t)
+        document.enter("cross_checks")
+        cross_checks = text_vs_table(sections, recon.template.id, recon.cells)
+        timings.add("cross_checks", t)
+        warnings = ([part.warning] if part and part.warning else []) + recon.warnings + \
+            [f"the document's numbers do not add up: {name}" for name in inconsistencies] + \
             [describe_failure(check) for check in cross_checks if check["status"] == "fail"]
-        report = Report(source=document.path.name, template=recon.template.id, pages=document.pages, agency=agency,
-                        year=year, cells=recon.cells, warnings=warnings, inconsistencies=inconsistencies,
-                        sections=sections, cross_checks=cross_checks, agency_key=agency_name(agency) or None)
-        return Outcome(document.path, report, None, timings, document.pages, document.seconds)
+        return Report(source=document.path.name, template=recon.template.id, pages=document.pages, agency=agency,
+                      year=year, cells=recon.cells, warnings=warnings, inconsistencies=inconsistencies,
+                      sections=sections, cross_checks=cross_checks, agency_key=agency_name(agency) or None)
 
     def _prepare_pages(self, document: Document):
         """Rasterised pages through layout and structure to their line crops, one page at a time:
@@ -291,7 +340,8 @@ class Pipeline:
             else:
                 document.lines += self.line_reader.line_jobs(page, layout, erase_lines(page.image, lines), cuts,
                                                              prose=self.options.text)
-            document.title_lines.extend(page.title_lines)
+            layout.title_lines = page.title_lines
+            layout.blank = not regions and is_blank(page.image)
             document.prose.extend(page.prose)
             t = timings.add("ocr", t)
             document.layouts.append(layout)

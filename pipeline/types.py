@@ -112,7 +112,7 @@ class Page:
     # 3x3 homography from the normalised image back to the rasterised page (undoing the
     # flattening, turning and deskewing), for bboxes
     to_source: np.ndarray = field(default_factory=lambda: np.eye(3))
-    title_lines: list[str] = field(default_factory=list)  # text lines above the tables (page 1 only)
+    title_lines: list[str] = field(default_factory=list)  # its top text lines, above any table (a title)
     prose: list[ProseLine] = field(default_factory=list)  # the running text outside the tables
     # the picture the page is, for a scan: its own resolution (an image file's; a PDF's embedded
     # image's, whatever the page is rendered at), and whether it is black and white only (1-bit)
@@ -157,6 +157,8 @@ class PageLayout:
     exact: bool = False  # the lines come from a text layer
     to_source: np.ndarray = field(default_factory=lambda: np.eye(3))
     band: str = "scan"  # see Page.band
+    title_lines: list[str] = field(default_factory=list)  # its top text lines (a report's title, where one starts)
+    blank: bool = False  # next to no ink on it (a volume's separator page, or a last line of text alone)
 
 
 @dataclass
@@ -277,9 +279,15 @@ class Report:
     # the report's text checked against its tables (verify/text_vs_table.py); the batch adds the checks
     # against the agency's other years (verify/years.py)
     cross_checks: list[dict] = field(default_factory=list)
+    # where the file binds several reports (a volume): this one's first and last page of the file, and
+    # how many reports the file holds
+    source_pages: tuple[int, int] | None = None
+    source_reports: int = 1
 
     def to_json(self) -> dict:
-        return {"source": self.source, "template": self.template, "pages": self.pages,
+        volume = {"source_pages": list(self.source_pages), "source_reports": self.source_reports} \
+            if self.source_pages else {}
+        return {"source": self.source, **volume, "template": self.template, "pages": self.pages,
                 "report": {"agency": self.agency, "year": self.year, "agency_key": self.agency_key},
                 "cells": {cid: c.to_json() for cid, c in self.cells.items()},
                 "warnings": self.warnings, "inconsistencies": self.inconsistencies,

@@ -27,7 +27,8 @@ def default_db_url(out_dir: Path) -> str:
 REPORTS = sa.Table(
     "reports", METADATA,
     sa.Column("stem", sa.String, primary_key=True),
-    sa.Column("source", sa.String), sa.Column("template", sa.String), sa.Column("agency", sa.String),
+    sa.Column("source", sa.String), sa.Column("source_pages", sa.String), sa.Column("template", sa.String),
+    sa.Column("agency", sa.String),
     sa.Column("agency_key", sa.String), sa.Column("year", sa.Integer), sa.Column("pages", sa.Integer), sa.Column("sha256", sa.String),
 )
 CELLS = sa.Table(

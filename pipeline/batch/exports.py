@@ -20,7 +20,13 @@ from .database import CELLS, CORRECTIONS, CROSS_CHECKS, METADATA, REPORTS, cell_
 from .output import Problem
 from .review_pages import review_items, write_review_html
 
-FIXED = ["source", "agency", "agency_key", "year", "template", "pages", "flagged"]
+FIXED = ["source", "source_pages", "agency", "agency_key", "year", "template", "pages", "flagged"]
+
+
+def source_pages(data: dict) -> str | None:
+    """"5-9": the pages of its file a volume's report spans; None for a file of one report."""
+    pages = data.get("source_pages")
+    return f"{pages[0]}-{pages[1]}" if pages else None
 
 def cell_columns() -> list[tuple[str, str]]:
     """Every cell id of both formats (2021's first, then 2019's own) with its printed label."""
@@ -38,7 +44,7 @@ def _rows(reports: list[tuple[str, dict]]):
     columns = cell_columns()
     for _, data in reports:
         cells = data["cells"]
-        fixed = [data["source"], data["report"]["agency"], data["report"].get("agency_key"), data["report"]["year"],
+        fixed = [data["source"], source_pages(data), data["report"]["agency"], data["report"].get("agency_key"), data["report"]["year"],
                  data["template"], data["pages"], sum(c["needs_review"] for c in cells.values())]
         yield fixed, [(cells[cid]["value"], cells[cid]["needs_review"]) if cid in cells else (None, False)
                       for cid, _ in columns]
@@ -110,8 +116,8 @@ def write_reports_parquet(out_dir: Path, reports: list[tuple[str, dict]]) -> Pat
     columns = cell_columns()
     rows = list(_rows(reports))
     fields, arrays = [], []
-    for i, (name, kind) in enumerate(zip(FIXED, (pa.string(), pa.string(), pa.string(), pa.int64(), pa.string(),
-                                                 pa.int64(), pa.int64()))):
+    for i, (name, kind) in enumerate(zip(FIXED, (pa.string(), pa.string(), pa.string(), pa.string(), pa.int64(),
+                                                 pa.string(), pa.int64(), pa.int64()))):
         fields.append(pa.field(name, kind))
         arrays.append(pa.array([fixed[i] for fixed, _ in rows], kind))
     for j, (cid, label) in enumerate(columns):
@@ -138,7 +144,7 @@ def write_database(out_dir: Path, reports: list[tuple[str, dict]], db_url: str |
     with engine.begin() as conn:
         for stem, data in reports:
             conn.execute(REPORTS.insert().values(
-                stem=stem, source=data["source"], template=data["template"], agency=data["report"]["agency"],
+                stem=stem, source=data["source"], source_pages=source_pages(data), template=data["template"], agency=data["report"]["agency"],
                 agency_key=data["report"].get("agency_key"), year=data["report"]["year"], pages=data["pages"],
                 sha256=data.get("sha256")))
             conn.execute(CELLS.insert(), cell_rows(stem, data))

@@ -44,6 +44,7 @@ class JobResult:
     worker: int = 0  # process id
     peak_rss_mb: float = 0.0  # of the process that did the work, so far
     problems: list[Problem] = field(default_factory=list)  # side products that failed; the report was written
+    reports: int = 0  # a volume holds several
 
 
 @dataclass
@@ -55,13 +56,18 @@ class Plan:
 
 def plan(files: Iterable[Path], out_dir: Path, force: bool = False) -> Plan:
     """Which files still need doing. A file whose content hash matches a report in OUT is done
-    (renamed or not); a changed file is redone into its old name; two different files with one
-    name get the second a hash suffix, so nothing overwrites another file's report."""
-    done: dict[str, str] = {}  # sha256 → stem
+    (renamed or not; a volume when all its reports are there); a changed file is redone into its
+    old name; two different files with one name get the second a hash suffix, so nothing
+    overwrites another file's report."""
+    written: dict[str, int] = {}  # sha256 → reports of it in OUT
+    wanted: dict[str, int] = {}  # sha256 → reports its file holds
     owner: dict[str, str] = {}  # stem → source path of the report written there
     for stem, data in output.load_reports(out_dir):
-        done[data.get("sha256", "")] = stem
-        owner[stem] = data.get("source_path", "")
+        sha = data.get("sha256", "")
+        written[sha] = written.get(sha, 0) + 1
+        wanted[sha] = max(wanted.get(sha, 1), data.get("source_reports", 1))
+        owner[output.file_stem(stem)] = data.get("source_path", "")
+    done = {sha for sha, count in written.items() if count >= wanted[sha]}
     for stale in out_dir.glob(".*.tmp"):  # half-written files of a run that was killed
         stale.unlink(missing_ok=True)
     result = Plan([], [], [])
@@ -96,33 +102,42 @@ def peak_memory_mb() -> float:
 
 
 def write_outcome(out_dir: Path, job: Job, outcome: Outcome, options: RunOptions) -> JobResult:
-    """The report's review images, then its JSON (atomically); the summary for the batch. Never
-    raises: review images that cannot be drawn are a warning in the report, and a report that
-    cannot be written fails its file alone."""
+    """Each report's review images, then its JSON (atomically); the summary for the batch. Never
+    raises: review images that cannot be drawn are a warning in the report, a report that cannot
+    be written fails its file, and a volume's report that could not be read is a problem of its
+    own while the volume's others are written."""
     result = JobResult(str(job.path), job.stem, outcome.error, outcome.stage, outcome.page, pages=outcome.pages,
                        seconds=outcome.seconds, stages=dict(outcome.timings.stages), worker=os.getpid(),
                        peak_rss_mb=peak_memory_mb())
-    if outcome.report is None:
+    if not outcome.reports:
         return result
-    try:
-        data = output.report_json(outcome.report, job.sha256, job.path, options.dpi)
-    except Exception as e:
-        return failed(result, "json", e)
-    try:
-        failpoint("review_images", job.path)
-        write_report_images(out_dir, job.stem, data, options.review_threshold)
-    except Exception as e:
-        problem = Problem(str(job.path), "review_images", failure_reason(e), failed=False)
-        result.problems.append(problem)
-        data["warnings"].append(f"no review images: {problem.error}")
-    try:
-        failpoint("json", job.path)
-        output.write_report(out_dir, job.stem, data)
-    except Exception as e:
-        return failed(result, "json", e)
+    result.problems += [Problem(f"{job.path} (pages {f.part.first}-{f.part.last})", f.stage, f.error, f.part.first)
+                        for f in outcome.failed_parts]
+    written = set()
+    for report in outcome.reports:
+        try:
+            data = output.report_json(report, job.sha256, job.path, options.dpi)
+        except Exception as e:
+            return failed(result, "json", e)
+        stem = output.part_stem(job.stem, data)
+        try:
+            failpoint("review_images", job.path)
+            write_report_images(out_dir, stem, data, options.review_threshold)
+        except Exception as e:
+            problem = Problem(str(job.path), "review_images", failure_reason(e), failed=False)
+            result.problems.append(problem)
+            data["warnings"].append(f"no review images: {problem.error}")
+        try:
+            failpoint("json", job.path)
+            output.write_report(out_dir, stem, data)
+        except Exception as e:
+            return failed(result, "json", e)
+        written.add(stem)
+        result.cells += len(report.cells)
+        result.flagged += sum(c.needs_review for c in report.cells.values())
+    output.remove_other_reports(out_dir, job.stem, written)
     result.template = outcome.report.template
-    result.cells = len(outcome.report.cells)
-    result.flagged = sum(c.needs_review for c in outcome.report.cells.values())
+    result.reports = len(outcome.reports)
     return result
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 import time
 from contextlib import contextmanager
@@ -53,6 +54,28 @@ def report_json(report: Report, sha256: str, source_path: Path, dpi: int) -> dic
     data["source_path"] = str(source_path.resolve())  # for the reviewer's image crops
     data["dpi"] = dpi  # bboxes are in pixels of the pages rasterised at this resolution
     return data
+
+
+_PART = re.compile(r"\.p\d+-\d+$")
+
+
+def part_stem(stem: str, data: dict) -> str:
+    """A report's output name: its file's, or for one report of a volume <file's>.p<first>-<last>."""
+    pages = data.get("source_pages")
+    return f"{stem}.p{pages[0]}-{pages[1]}" if pages else stem
+
+
+def file_stem(stem: str) -> str:
+    """The file's output name of a report's (a volume's report names its pages after it)."""
+    return _PART.sub("", stem)
+
+
+def remove_other_reports(out_dir: Path, stem: str, keep: set[str]):
+    """A file's reports of an earlier run that this run's do not replace (a changed volume cut
+    into other page ranges; a file that was one report and is now a volume, or the reverse)."""
+    for path in out_dir.glob("*.json"):
+        if path.stem not in keep and file_stem(path.stem) == stem:
+            path.unlink(missing_ok=True)
 
 
 def write_report(out_dir: Path, stem: str, data: dict) -> Path:

@@ -74,11 +74,13 @@ def title_blocks(agency: str, year: int, rng: random.Random) -> list[Block]:
 
 
 def compose_report(template_id: str, rng: random.Random, wide: bool = False, style: Style | None = None,
-                   agency: str | None = None, year: int | None = None, values: dict | None = None) -> ReportContent:
+                   agency: str | None = None, year: int | None = None, values: dict | None = None,
+                   titled: bool = True) -> ReportContent:
     """The content of one report: title, prose that restates some of its numbers (a few planted
     to contradict them), and tables 二, 三, 四 in an office's layout (`wide`: drawn from the Word
     route's wider range of layouts; `style`: this one). `agency`, `year`, `values`: given rather
-    than drawn (a series of one agency's years)."""
+    than drawn (a series of one agency's years). `titled` False: no title (a volume's report whose
+    title page was lost)."""
     template = load_templates()[template_id]
     style = style or Style.draw(rng, wide)
     values = as_printed(template, values or draw_values(template, rng), style)
@@ -87,7 +89,7 @@ def compose_report(template_id: str, rng: random.Random, wide: bool = False, sty
     year = year or (rng.choice([2019, 2020]) if template_id == "2019" else rng.randint(2021, 2025))
     statements = report_statements(template_id, values, year, rng)
     said = {k: [st.text for st in statements if st.section == k] for k in (1, 3, 4, 6)}
-    blocks = title_blocks(agency, year, rng)
+    blocks = title_blocks(agency, year, rng) if titled else []
     blocks.append(Block("para", f"本报告依据《中华人民共和国政府信息公开条例》和{template.notice}要求编制。"))
     blocks.append(Block("heading", "一、总体情况"))
     paras = ["".join(rng.sample(PROSE, 3)) for _ in range(rng.randint(2, 9))]

@@ -44,6 +44,12 @@ def binarize(grey: np.ndarray) -> np.ndarray:
     return cv2.adaptiveThreshold(grey, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 15)
 
 
+def is_blank(grey: np.ndarray, most_ink: float = 0.002) -> bool:
+    """Nothing printed: ink on under 0.2% of the page (dust, a page number), where a page of
+    text has a few percent. A volume's separator pages start no report."""
+    return float(np.mean(binarize(grey) > 0)) < most_ink
+
+
 def estimate_skew(ink: np.ndarray, max_angle: float, strips: int = 128) -> float:
     """The rotation (degrees) that makes text lines and rulings horizontal: the angle whose
     horizontal projection profile is sharpest, searched coarse to fine. The page is cut into
@@ -137,13 +143,20 @@ def text_line_crops(grey: np.ndarray, ink: np.ndarray, dpi: int, limit: int = 12
     return [grey[y:y + h, x:x + w] for x, y, w, h in lines[:limit]]
 
 
+MIN_DESK_CONTRAST = 40  # grey levels between a photo's sheet and what it lies on (a scan's shading: ~10)
+
+
 def page_quadrilateral(grey: np.ndarray, size: int = 600) -> np.ndarray | None:
     """The corners of the sheet in a photo of it (paper brighter than what it lies on), or
     None for a scan, where the sheet fills the image. Clockwise from top left, in pixels:
     found on a reduced image, then each side fitted as a line through the full-resolution
     outline (corners to a pixel: a few pixels off bend every ruling of the flattened page)."""
     def sheet_outline(image: np.ndarray) -> np.ndarray | None:
-        _, paper = cv2.threshold(cv2.GaussianBlur(image, (5, 5), 0), 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+        blurred = cv2.GaussianBlur(image, (5, 5), 0)
+        _, paper = cv2.threshold(blurred, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+        if not paper.any() or paper.all() or \
+                float(blurred[paper > 0].mean()) - float(blurred[paper == 0].mean()) < MIN_DESK_CONTRAST:
+            return None  # no desk: a nearly empty scanned page whose lighting Otsu split in two
         k = max(3, int(0.025 * max(image.shape)))
         paper = cv2.morphologyEx(paper, cv2.MORPH_CLOSE, np.ones((k, k), np.uint8))  # text holes
         contours, _ = cv2.findContours(paper, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)

@@ -535,13 +535,14 @@ def mark_unread_ink(layout: PageLayout, dropped: np.ndarray, dpi: int):
 @dataclass
 class LineJob:
     """One text line to recognise: its crop, and the line its reading goes to (a table's line,
-    a line of running text, or None: a title line)."""
+    a line of running text, or None: a top line of page `page`, where a title is)."""
     image: np.ndarray
     line: TextLine | ProseLine | None
     # the crop widened over ink left out beside the line (specks of a glyph whose strokes a
     # light threshold broke: the 4 of "40" whose bar fell apart leaves "10"): read too, and
     # where it reads otherwise the line's reading is in doubt
     widened: np.ndarray | None = None
+    page: int | None = None
 
 
 def thickened(crop: np.ndarray, dpi: int) -> np.ndarray:
@@ -627,8 +628,8 @@ def add_reading(target: Reading, rec: Recognition | Reading):
 class LineReader:
     """The text lines of a page's table zones: exact from a text layer, or cut from the image
     as crops to recognise (image work, kept apart from the model so that recognition can batch
-    the lines of many pages and documents). On page 1 also the lines above the first table:
-    the title."""
+    the lines of many pages and documents). On every page also its top lines above any table:
+    the title, on a report's first page (a volume binds several reports)."""
 
     def __init__(self, title_lines: int = 4):
         self.title_lines = title_lines
@@ -640,9 +641,8 @@ class LineReader:
                 layout.lines.append(line)
             seen.update(id(w) for w in page.words or [] if _inside(w, zone))
         page.prose = prose_lines([w for w in page.words or [] if id(w) not in seen], page.number)
-        if page.number == 1:
-            top = self._top(layout, page.image.shape[0])
-            page.title_lines = text_lines([w for w in page.words or [] if w.bbox[3] <= top])[:self.title_lines]
+        top = self._top(layout, page.image.shape[0])
+        page.title_lines = text_lines([w for w in page.words or [] if w.bbox[3] <= top])[:self.title_lines]
 
     def line_jobs(self, page: Page, layout: PageLayout, clean: np.ndarray, cuts: np.ndarray,
                   prose: bool = False) -> list[LineJob]:
@@ -662,12 +662,13 @@ class LineReader:
                     line = ProseLine(page=page.number, bbox=map_bbox(layout.to_source, box))
                     page.prose.append(line)
                     jobs.append(LineJob(crop, line))
-        elif page.number == 1:
+        else:
             # from the page itself: the line eraser takes a large title's long vertical strokes
-            jobs += [LineJob(crop, None) for crop in self._title_crops(page, layout)]
+            jobs += [LineJob(crop, None, page=page.number) for crop in self._title_crops(page, layout)]
         if page.bilevel:
             jobs = [LineJob(thickened(job.image, page.dpi), job.line,
-                            None if job.widened is None else thickened(job.widened, page.dpi)) for job in jobs]
+                            None if job.widened is None else thickened(job.widened, page.dpi), job.page)
+                    for job in jobs]
         return jobs
 
     @staticmethod

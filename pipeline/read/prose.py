@@ -66,7 +66,7 @@ def parse_title(lines: list[str]) -> tuple[str | None, int | None]:
     return None, None
 
 
-def _heading_number(text: str, current: int) -> int | None:
+def heading_number(text: str, current: int) -> int | None:
     """The section a line heads, if it is a heading: a numeral after the current section's,
     with one of that section's keywords among its first words."""
     m = _HEADING.match(text)
@@ -103,7 +103,7 @@ def split_sections(lines: list[ProseLine]) -> list[Section]:
         text = compact(line.text)
         if not text or _PAGE_NUMBER.match(text):
             continue
-        number = _heading_number(text, sections[-1].number)
+        number = heading_number(text, sections[-1].number)
         if number is None:
             sections[-1].lines.append(line)
             continue
