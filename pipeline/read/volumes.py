@@ -96,9 +96,11 @@ def split_volume(pages: list[PageSummary]) -> list[Part]:
     starts: list[tuple[int, str | None]] = []  # (page, why unsure)
     reached = 0  # the furthest table (1: 二, 2: 三, 3: 四) of the report being read
     last_table_page = 0
+    roles = {page.number: page_role(page.top_lines) for page in pages}
+    tables_on = {page.number: [TABLE_IDS.index(t) + 1 for t in page_tables(page.table_lines)] for page in pages}
     for k, page in enumerate(pages):
-        tables = [TABLE_IDS.index(t) + 1 for t in page_tables(page.table_lines)]
-        if page_role(page.top_lines) == "title":
+        tables = tables_on[page.number]
+        if roles[page.number] == "title":
             starts.append((page.number, None))
             reached = 0
         elif tables and reached and min(tables) < reached:
@@ -110,9 +112,9 @@ def split_volume(pages: list[PageSummary]) -> list[Part]:
         if tables:
             reached, last_table_page = max(reached, *tables), page.number
     front = pages if not starts else [p for p in pages if p.number < starts[0][0]]
-    if not starts or any(page_tables(p.table_lines) for p in front):
+    if not starts or any(tables_on[p.number] for p in front):
         starts.insert(0, (pages[0].number, None))  # a report without a title from page 1
-    skipped = {p.number for p in pages if p.blank or page_role(p.top_lines) in ("volume", "contents")}
+    skipped = {p.number for p in pages if p.blank or roles[p.number] in ("volume", "contents")}
     parts = []
     for k, (first, why) in enumerate(starts):
         last = starts[k + 1][0] - 1 if k + 1 < len(starts) else pages[-1].number
