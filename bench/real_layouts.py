@@ -11,12 +11,12 @@ import argparse
 import json
 import random
 import shutil
-import subprocess
 import tempfile
 from pathlib import Path
 
 from pipeline.evaluate import Score
 from pipeline.generate.content import GeneratedReport
+from pipeline.generate.documents import print_to_pdf
 from pipeline.generate.scan import ScanOptions, to_scan
 from pipeline.runner import Pipeline
 
@@ -26,9 +26,6 @@ FAMILIES = {
     "bw300": ScanOptions.black_and_white(300), "bw300 tiff": ScanOptions.black_and_white(300, "tiff"),
     "pictures96": ScanOptions.page_pictures(96), "pictures96 tiff": ScanOptions.page_pictures(96, "tiff"),
 }
-CHROMIUM = ["chromium", "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync",
-            "--no-pdf-header-footer"]
 
 
 def real_reports(folder: Path) -> list[tuple[Path, dict]]:
@@ -40,9 +37,7 @@ def real_reports(folder: Path) -> list[tuple[Path, dict]]:
         truth = json.loads(page.with_suffix(".truth.json").read_text(encoding="utf-8"))
         if not truth.get("cells"):
             continue
-        pdf = folder / f"{page.stem}.pdf"
-        subprocess.run([*CHROMIUM, f"--print-to-pdf={pdf}", page.resolve().as_uri()], check=True,
-                       capture_output=True, timeout=120)
+        pdf = print_to_pdf(page, folder / f"{page.stem}.pdf")
         out.append((pdf, {"cells": truth["cells"], "template": truth["template"], "source": pdf.name,
                           "report": {"agency": truth["agency"], "year": truth["year"]}}))
     return out

@@ -15,7 +15,8 @@ from .config import RunOptions
 from .failpoints import failpoint
 from .read.documents import read_structured
 from .read.engines import resolve
-from .read.ingest import INPUT_SUFFIXES, iter_pages, page_files, sniff
+from .read.documents.pictures import picture_pages
+from .read.ingest import INPUT_SUFFIXES, in_saved_page_folder, iter_pages, page_files, sniff
 from .read.layout import (LayoutOptions, PageNormaliser, erase_lines, find_tables, horizontal_rules, is_blank,
                           ruling_lines, table_zones)
 from .read.ocr import (LineJob, LineReader, OrientationClassifier, PPOCRRecognizer, Recognition, add_reading,
@@ -26,7 +27,7 @@ from .read.volumes import PageSummary, Part, split_volume
 from .read.structure.ruled import RuledReading, build_grid, cell_edges, mark_sealed
 from .read.structure.text import TextReading
 from .templates import load_templates
-from .types import InputError, PageLayout, ProseLine, Report, Table, failure_reason
+from .types import InputError, Page, PageLayout, Picture, ProseLine, Report, Table, failure_reason
 from .verify.checks import ArithmeticChecks
 from .verify.confidence import ConfidenceScorer
 from .verify.text_vs_table import describe_failure, text_vs_table
@@ -79,8 +80,14 @@ class Document:
     (a worker, a Ray actor)."""
     path: Path
     pages: int = 0
-    layouts: list[PageLayout] = field(default_factory=list)
+    layouts: list[PageLayout] = field(default_factory=list)  # a document's: of its pictures
+    structured: bool = False  # a Word, HTML or text document (no pages; one report)
     tables: list[Table] = field(default_factory=list)  # read from a Word, HTML or text document
+    # a document's pictures read as pages (tables pasted as images): by page number, the
+    # picture's name and how many of the document's own tables come before it
+    pictures: dict[int, tuple[str, int]] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)  # about the file as a whole (a picture not read)
+    recognise_every: int = 0  # see Pipeline.prepare
     title_lines: list[str] = field(default_factory=list)  # such a document's first lines (a page's: its layout's)
     prose: list[ProseLine] = field(default_factory=list)  # the running text, in order
     lines: list[LineJob] = field(default_factory=list)
@@ -135,16 +142,19 @@ class Pipeline:
 
     def process(self, path: Path | str) -> Outcome:
         try:
-            document = self.prepare(path)
+            document = self.prepare(path, recognise_every=self.options.lines_in_flight)
             self.recognise([document])
             return self.finish(document)
         except StageError as e:
             return e.outcome()
 
-    def prepare(self, path: Path | str) -> Document:
-        """ingest → layout → structure → line crops (or a document's own text)."""
+    def prepare(self, path: Path | str, recognise_every: int = 0) -> Document:
+        """ingest → layout → structure → line crops (or a document's own text). `recognise_every`:
+        the lines are recognised as soon as that many are cut, and their crops dropped, so a long
+        volume read in one process holds a few pages' crops at a time (the executors that send a
+        prepared document to another process recognise it there, with other files' lines)."""
         path = Path(path)
-        document = Document(path)
+        document = Document(path, recognise_every=recognise_every)
         start = time.perf_counter()
         try:
             document.enter("ingest")
@@ -156,8 +166,13 @@ class Pipeline:
                 t = time.perf_counter()
                 structured = read_structured(path, kind)
                 document.timings.add("read", t)
+                document.structured = True
                 document.tables, document.title_lines = structured.tables, structured.title_lines
                 document.prose = document_lines(structured.prose)
+                document.warnings += [f"picture {reason}" for reason in structured.unreadable_pictures]
+                self._prepare_pictures(document, structured.pictures)
+        except StageError:
+            raise
         except Exception as e:
             raise StageError(document, e) from e
         finally:
@@ -246,9 +261,10 @@ class Pipeline:
         try:
             document.enter("split")
             # a page is blank with next to no ink and no line read on it ("无。" alone is a page)
-            parts = split_volume([PageSummary(layout.number, layout.title_lines, [line.text for line in layout.lines],
-                                              layout.blank and not layout.title_lines and not layout.lines)
-                                  for layout in document.layouts])
+            parts = [] if document.structured else \
+                split_volume([PageSummary(layout.number, layout.title_lines, [line.text for line in layout.lines],
+                                          layout.blank and not layout.title_lines and not layout.lines)
+                              for layout in document.layouts])
         except Exception as e:
             document.seconds += time.perf_counter() - start
             return StageError(document, e).outcome()
@@ -281,12 +297,13 @@ class Pipeline:
         prose = [line for line in document.prose if part is None or line.page in part.pages]
         document.enter("reconstruct", part.first if part else None)
         t = time.perf_counter()
-        readings = [document.tables] if document.tables else \
-            [[table for layout in layouts for table in reading.read(layout)] for reading in self.readings]
+        readings = [self._in_order(document, layouts, reading) for reading in self.readings] if layouts else \
+            [document.tables]
         recon = reconstruct(readings, self.templates)
         bands = {layout.number: layout.band for layout in layouts}
-        for cell in recon.cells.values():  # which calibration scores it
+        for cell in recon.cells.values():  # which calibration scores it, and which picture it is in
             cell.band = bands.get(cell.page, cell.band)
+            cell.picture = document.pictures[cell.page][0] if cell.page in document.pictures else None
         sections = split_sections(prose)
         title_lines = document.title_lines or (layouts[0].title_lines if layouts else [])
         agency, year = parse_title(title_lines or [line.text for line in prose[:6]])
@@ -302,53 +319,94 @@ class Pipeline:
         document.enter("cross_checks")
         cross_checks = text_vs_table(sections, recon.template.id, recon.cells)
         timings.add("cross_checks", t)
-        warnings = ([part.warning] if part and part.warning else []) + recon.warnings + \
+        warnings = document.warnings + ([part.warning] if part and part.warning else []) + recon.warnings + \
             [f"the document's numbers do not add up: {name}" for name in inconsistencies] + \
             [describe_failure(check) for check in cross_checks if check["status"] == "fail"]
         return Report(source=document.path.name, template=recon.template.id, pages=document.pages, agency=agency,
                       year=year, cells=recon.cells, warnings=warnings, inconsistencies=inconsistencies,
                       sections=sections, cross_checks=cross_checks, agency_key=agency_name(agency) or None)
 
+    @staticmethod
+    def _in_order(document: Document, layouts: list[PageLayout], reading) -> list[Table]:
+        """One structure reading's tables of the pages, or of a document's pictures among its own
+        tables in document order (a table continued from one picture to the next, or from a
+        table of the document to a picture, is joined as across a page break)."""
+        if not document.structured:
+            return [table for layout in layouts for table in reading.read(layout)]
+        tables = []
+        for k in range(len(document.tables) + 1):
+            tables += [table for layout in layouts if document.pictures[layout.number][1] == k
+                       for table in reading.read(layout)]
+            tables += document.tables[k:k + 1]
+        return tables
+
     def _prepare_pages(self, document: Document):
         """Rasterised pages through layout and structure to their line crops, one page at a time:
         a page's image is dropped once its crops are cut, so memory stays bounded on long files."""
-        timings = document.timings
         t = time.perf_counter()
         for page in iter_pages(document.path, self.options.dpi):
             document.pages = page.number
-            t = timings.add("ingest", t)
-            document.enter("layout", page.number)
-            page = self.normalise(page)
-            lines = ruling_lines(page.image, page.dpi, self.layout_options)
-            regions = find_tables(lines, self.layout_options)
-            layout = PageLayout(page.number, (page.image.shape[1], page.image.shape[0]), page.dpi,
-                                zones=table_zones(regions, page.image.shape, page.dpi), rules=horizontal_rules(lines),
-                                exact=page.words is not None, to_source=page.to_source, band=page.band)
-            t = timings.add("layout", t)
-            document.enter("structure", page.number)
-            for region in regions:
-                table = build_grid(lines, region, page.number, page.dpi, worn=not layout.exact)
-                if table is not None:
-                    if page.seal is not None:
-                        mark_sealed(table, page.seal, lines, page.dpi)
-                    layout.lattices.append(table)
-            cuts = cell_edges(layout.lattices, page.image.shape, page.dpi)
-            t = timings.add("structure", t)
-            document.enter("ocr", page.number)
-            if layout.exact:
-                self.line_reader.read_text_layer(page, layout, cuts)
-            else:
-                document.lines += self.line_reader.line_jobs(page, layout, erase_lines(page.image, lines), cuts,
-                                                             prose=self.options.text)
-            layout.title_lines = page.title_lines
-            layout.blank = not regions and is_blank(page.image)
-            document.prose.extend(page.prose)
-            t = timings.add("ocr", t)
-            document.layouts.append(layout)
-            page.image = page.seal = None
+            document.timings.add("ingest", t)
+            self._prepare_page(document, page)
             document.enter("ingest", page.number + 1)
+            t = time.perf_counter()
         if document.pages == 0:
             raise InputError("no pages")
+
+    def _prepare_pictures(self, document: Document, pictures: list[Picture]):
+        """A document's pictures as pages of their own (documents/pictures.py), numbered in
+        document order; a picture that cannot be decoded is a warning, one too small no page."""
+        t = time.perf_counter()
+        for picture, page in picture_pages(pictures):
+            document.timings.add("ingest", t)
+            if isinstance(page, InputError):
+                document.warnings.append(str(page))
+            else:
+                document.pictures[page.number] = (picture.name, picture.tables_before)
+                self._prepare_page(document, page, pictured=True)
+            t = time.perf_counter()
+
+    def _prepare_page(self, document: Document, page: Page, pictured: bool = False):
+        """One page through layout and structure to its line crops (and its top lines, where a
+        title may be; a document's picture has none: its title is the document's)."""
+        timings = document.timings
+        t = time.perf_counter()
+        document.enter("layout", page.number)
+        page = self.normalise(page)
+        lines = ruling_lines(page.image, page.dpi, self.layout_options)
+        regions = find_tables(lines, self.layout_options)
+        layout = PageLayout(page.number, (page.image.shape[1], page.image.shape[0]), page.dpi,
+                            zones=table_zones(regions, page.image.shape, page.dpi), rules=horizontal_rules(lines),
+                            exact=page.words is not None, to_source=page.to_source, band=page.band)
+        t = timings.add("layout", t)
+        document.enter("structure", page.number)
+        for region in regions:
+            # a document's picture is of the document's own table, whose rulings never wore: looking
+            # for worn ones takes a bold label's strokes across a merged cell for a ruling
+            table = build_grid(lines, region, page.number, page.dpi, worn=not (layout.exact or page.cropped))
+            if table is not None:
+                if page.seal is not None:
+                    mark_sealed(table, page.seal, lines, page.dpi)
+                layout.lattices.append(table)
+        cuts = cell_edges(layout.lattices, page.image.shape, page.dpi)
+        t = timings.add("structure", t)
+        document.enter("ocr", page.number)
+        if layout.exact:
+            self.line_reader.read_text_layer(page, layout, cuts)
+        else:
+            document.lines += self.line_reader.line_jobs(page, layout, erase_lines(page.image, lines), cuts,
+                                                         prose=self.options.text and not pictured,
+                                                         titles=not pictured)
+        layout.title_lines = page.title_lines
+        layout.blank = not regions and is_blank(page.image)
+        document.prose.extend(page.prose)
+        timings.add("ocr", t)
+        document.layouts.append(layout)
+        page.image = page.seal = None
+        if document.recognise_every and len(document.lines) >= document.recognise_every:
+            t = time.perf_counter()
+            self.recognise([document])
+            document.seconds -= time.perf_counter() - t  # recognise counted it, and prepare counts its whole time
 
 
 def expand_inputs(inputs: Iterable[str], per_folder: bool = False) -> tuple[list[Path], list[tuple[Path, str]]]:
@@ -362,7 +420,8 @@ def expand_inputs(inputs: Iterable[str], per_folder: bool = False) -> tuple[list
                 found = [d for d in [path, *sorted(p for p in path.rglob("*") if p.is_dir())] if page_files(d)]
                 reason = "holds no folder of page images (PNG, JPEG, TIFF)"
             else:
-                found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in INPUT_SUFFIXES)
+                found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in INPUT_SUFFIXES
+                               and not in_saved_page_folder(p))
                 reason = "directory holds no report files (PDF, image, Word, HTML or text)"
             if not found:
                 missing.append((path, reason))

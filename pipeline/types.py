@@ -118,6 +118,7 @@ class Page:
     # image's, whatever the page is rendered at), and whether it is black and white only (1-bit)
     source_dpi: float | None = None
     bilevel: bool = False
+    cropped: bool = False  # a picture of part of a page (a document's table picture): its shape says nothing
 
     @property
     def band(self) -> str:
@@ -183,11 +184,23 @@ class Table:
 
 
 @dataclass
+class Picture:
+    """A picture in a document (a table pasted as an image into a web page or a Word file):
+    read as a page of its own through the scan path."""
+    name: str  # its file name in the document (a saved page's picture, a .docx's media part)
+    data: bytes
+    tables_before: int  # how many of the document's own tables come before it: its place among them
+
+
+@dataclass
 class StructuredDocument:
-    """What a document reader (Word, HTML, text) gives: its own tables and its text."""
+    """What a document reader (Word, HTML, text) gives: its own tables, its pictures and its text."""
     tables: list[Table]
     title_lines: list[str] = field(default_factory=list)  # the first lines of text, where the title is
     prose: list[str] = field(default_factory=list)  # every paragraph outside the tables, in order
+    pictures: list[Picture] = field(default_factory=list)  # in document order
+    # pictures that could not be decoded (a Word file's EMF drawings, an SVG): their names and why
+    unreadable_pictures: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -221,11 +234,16 @@ class CellResult:
     sealed: bool = False  # a seal lay over it (set by the confidence stage's policy)
     printed: bool = True  # False: the document does not print this cell (its row is not in its table)
     band: str = "scan"  # the image it was recognised from (see Page.band): which calibration scores it
+    # read from a document's picture (a web page's or Word file's table pasted as an image): its name;
+    # `page` is then the picture's number among the document's pictures, `bbox` in its pixels
+    picture: str | None = None
 
     def to_json(self) -> dict:
         out = {"value": self.value, "text": self.text, "confidence": round(self.confidence, 4),
                "needs_review": self.needs_review, "page": self.page, "bbox": self.bbox,
                "checks_failed": self.checks_failed}
+        if self.picture is not None:
+            out["picture"] = self.picture
         if self.alternatives:
             out["alternatives"] = self.alternatives
         if self.repaired:

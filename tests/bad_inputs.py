@@ -68,7 +68,7 @@ def build(root: Path, good_pdf: Path) -> dict[str, tuple[Path, str]]:
     archive = io.BytesIO()
     with zipfile.ZipFile(archive, "w") as z:
         z.writestr("readme.txt", "not a document")
-    write("ZIP archive named .docx", "archive.docx", archive.getvalue(), "neither a .docx nor an .odt")
+    write("ZIP archive named .docx", "archive.docx", archive.getvalue(), "neither a .docx, an .odt document nor a saved web page")
     write("web page without report tables", "news.html",
           "<html><body><h1>新闻</h1><p>今天天气很好。</p></body></html>".encode(), "no report statistics table found")
     write("binary named .html", "report.html", bytes(range(256)) * 8, "not an HTML page")

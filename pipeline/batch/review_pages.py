@@ -13,7 +13,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from ..read.ingest import iter_pages, sniff
+from ..read.documents.pictures import source_pages
+from ..read.ingest import sniff
 from ..templates import cell_labels
 from ..types import flag_reason
 from ..verify.years import describe_carry_over
@@ -137,7 +138,7 @@ def write_report_images(out_dir: Path, stem: str, data: dict, threshold: float):
     folder = out_dir / "review" / stem
     folder.mkdir(parents=True, exist_ok=True)
     rendered = sniff(source) == "pdf"  # an image file comes at its own resolution, and is scaled here
-    for page in iter_pages(source, dpi * OVERLAY_SCALE, only=set(by_page)):
+    for page in source_pages(source, dpi * OVERLAY_SCALE, only=set(by_page)):
         image = cv2.cvtColor(page.image, cv2.COLOR_GRAY2BGR)
         if not rendered:
             image = cv2.resize(image, None, fx=OVERLAY_SCALE, fy=OVERLAY_SCALE, interpolation=cv2.INTER_AREA)
@@ -148,7 +149,7 @@ def write_report_images(out_dir: Path, stem: str, data: dict, threshold: float):
         cv2.imwrite(str(folder / f"page-{page.number}.png"), cv2.addWeighted(overlay, 0.35, image, 0.65, 0))
     places = [(ids, item_place(data, ids)) for ids in review_items(data)]
     pages = {place.page for _, place in places if place}
-    for page in iter_pages(source, dpi, only=pages) if pages else ():
+    for page in source_pages(source, dpi, only=pages) if pages else ():
         for ids, place in places:
             if place and place.page == page.number:
                 image = cv2.resize(draw_place(page.image, place), None, fx=ITEM_SCALE, fy=ITEM_SCALE,
@@ -179,7 +180,9 @@ def write_review_html(out_dir: Path, reports: list[tuple[str, dict]]) -> Path:
         for ids in review_items(data):
             image = folder / f"{item_name(ids)}.jpg"
             row = cell_labels(data["template"], ids[0])[0]
-            parts.append(f"<div class='item'><h3>{e(row)} <small>{e(ids[0].rsplit('/', 1)[0])}</small></h3>")
+            pictures = sorted({data["cells"][cid]["picture"] for cid in ids if data["cells"][cid].get("picture")})
+            where = f" · picture {', '.join(pictures)}" if pictures else ""
+            parts.append(f"<div class='item'><h3>{e(row)} <small>{e(ids[0].rsplit('/', 1)[0])}{e(where)}</small></h3>")
             if image.exists():
                 parts.append(f"<a href='{e(image.relative_to(out_dir).as_posix())}'>"
                              f"<img class='place' src='{e(image.relative_to(out_dir).as_posix())}'></a>")

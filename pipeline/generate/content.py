@@ -44,9 +44,11 @@ def _agency(rng: random.Random) -> str:
 @dataclass
 class Block:
     """One piece of a report's content, in reading order."""
-    kind: str  # "title", "heading", "para" or "table"
+    kind: str  # "title", "heading", "para", "table" or "picture" (text: its address in a web page)
     text: str = ""
     grid: Grid | None = None
+    picture: Path | None = None  # a picture's file (a table pasted as an image, see pictures.py)
+    width_cm: float = 0.0  # the picture's printed width
 
 
 @dataclass

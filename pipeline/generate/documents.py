@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import html
 import random
+import shutil
+import subprocess
 from pathlib import Path
+
+import numpy as np
+from PIL import Image
 
 from .content import ReportContent
 from .tables import Grid
@@ -28,6 +33,8 @@ def write_html(content: ReportContent, path: Path, rng: random.Random):
             parts.append(f"<p><strong>{text}</strong></p>")
         elif block.kind == "para":
             parts.append(f"<p>{text}</p>")
+        elif block.kind == "picture":
+            parts.append(f"<p style='text-align:center'><img src='{text}' style='width:{block.width_cm:.1f}cm'></p>")
         else:
             parts.append(_html_table(block.grid))
     parts.append("</body></html>")
@@ -45,3 +52,30 @@ def _html_table(grid: Grid) -> str:
             tds.append(f"<td{span}>{text}</td>")
         rows.append("<tr>" + "".join(tds) + "</tr>")
     return "<table border='1' cellspacing='0'>" + "".join(rows) + "</table>"
+
+
+CHROMIUM = ["--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-pdf-header-footer"]
+
+
+def print_to_pdf(page: Path, pdf: Path) -> Path:
+    """A web page printed to PDF by Chromium, as a browser lays it out (real pages' layouts as
+    born-digital reports, to scan or bind)."""
+    exe = shutil.which("chromium")
+    if exe is None:
+        raise RuntimeError("printing a web page needs Debian's chromium (`make test` installs it)")
+    subprocess.run([exe, *CHROMIUM, f"--print-to-pdf={pdf}", page.resolve().as_uri()], check=True,
+                   capture_output=True, timeout=120)
+    return pdf
+
+
+def screenshot(page: Path, png: Path, scale: float = 1.0, size: tuple[int, int] = (1600, 4000)) -> np.ndarray:
+    """What Chromium shows of a web page in a window of `size` CSS pixels, at `scale` device
+    pixels per CSS pixel, as RGB."""
+    exe = shutil.which("chromium")
+    if exe is None:
+        raise RuntimeError("a screenshot of a web page needs Debian's chromium (`make test` installs it)")
+    subprocess.run([exe, *CHROMIUM, "--hide-scrollbars", f"--force-device-scale-factor={scale}",
+                    f"--window-size={size[0]},{size[1]}", f"--screenshot={png}", page.resolve().as_uri()],
+                   check=True, capture_output=True, timeout=120)
+    return np.asarray(Image.open(png).convert("RGB"))

@@ -16,10 +16,11 @@ from .values import APPLICANTS, draw_values
 from .word import docx_to_pdf, write_docx
 
 
-def write_truth(path: Path, content: ReportContent, pages: int) -> dict:
+def write_truth(path: Path, content: ReportContent, pages: int, more: dict | None = None) -> dict:
+    """`more`: what else the truth records of how the file was made."""
     truth = {"source": path.name, "template": content.template_id, "pages": pages,
              "report": {"agency": content.agency, "year": content.year}, "cells": content.values,
-             "statements": content.statements}
+             "statements": content.statements, **(more or {})}
     path.with_suffix(".truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1), encoding="utf-8")
     return truth
 

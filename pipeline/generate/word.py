@@ -103,6 +103,10 @@ def write_docx(content, path: Path, rng: random.Random, layout: WordLayout | Non
         if block.kind == "table":
             _table(document, block.grid, layout, text_width_cm, content.repeat_header)
             continue
+        if block.kind == "picture":
+            document.add_picture(str(block.picture), width=Cm(min(block.width_cm, text_width_cm)))
+            document.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+            continue
         paragraph = document.add_paragraph()
         run = paragraph.add_run(block.text)
         fmt = paragraph.paragraph_format
@@ -252,8 +256,9 @@ def _fill(cell, g: GridCell, layout: WordLayout):
             run.add_break()
 
 
-def docx_to_pdf(paths: list[Path]) -> list[Path]:
-    """PDFs of the .docx files, each beside its source, printed by LibreOffice in one run."""
+def docx_to_pdf(paths: list[Path], target: str = "pdf") -> list[Path]:
+    """PDFs of the .docx files, each beside its source, printed by LibreOffice in one run (or,
+    `target` "doc", the same documents saved in Word 97's format)."""
     from ..read.documents.office import soffice
 
     exe = soffice()
@@ -265,10 +270,10 @@ def docx_to_pdf(paths: list[Path]) -> list[Path]:
     with tempfile.TemporaryDirectory(prefix="reportocr-lo-") as profile:
         for out_dir, group in by_dir.items():
             subprocess.run([exe, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
-                            "--convert-to", "pdf", "--outdir", str(out_dir), *map(str, group)],
+                            "--convert-to", target, "--outdir", str(out_dir), *map(str, group)],
                            capture_output=True, timeout=CONVERT_TIMEOUT_S, check=True)
-    pdfs = [p.with_suffix(".pdf") for p in paths]
+    pdfs = [p.with_suffix(f".{target}") for p in paths]
     missing = [p.name for p in pdfs if not p.exists()]
     if missing:
-        raise RuntimeError(f"LibreOffice printed no PDF of {', '.join(missing)}")
+        raise RuntimeError(f"LibreOffice wrote no {target} of {', '.join(missing)}")
     return pdfs

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import zipfile
 from pathlib import Path
 from typing import Iterator
 
@@ -23,7 +24,9 @@ from ..types import InputError, Page, Word
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp"}
 TEXT_SUFFIXES = {".txt", ".text", ".md"}  # text extractions (Markdown: tables as | rows)
-DOCUMENT_SUFFIXES = {".docx", ".doc", ".wps", ".odt", ".rtf", ".html", ".htm", ".shtml"} | TEXT_SUFFIXES
+WEB_SUFFIXES = {".html", ".htm", ".shtml", ".mhtml", ".mht", ".zip"}  # a web page, saved or archived
+DOCUMENT_SUFFIXES = {".docx", ".doc", ".wps", ".odt", ".rtf"} | WEB_SUFFIXES | TEXT_SUFFIXES
+DOCUMENT_KINDS = ("docx", "office", "html", "mhtml", "webzip", "text")  # read by documents/
 INPUT_SUFFIXES = IMAGE_SUFFIXES | {".pdf"} | DOCUMENT_SUFFIXES  # what a folder is searched for
 MAX_IMAGE_PIXELS = 120_000_000  # larger images are refused rather than exhausting memory
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -38,6 +41,23 @@ def page_files(folder: Path) -> list[Path]:
     """A folder's page images (PNG, JPEG, TIFF, BMP directly in it), in natural name order."""
     return sorted((p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES
                    and not p.name.startswith(".")), key=_natural_key)
+
+
+def saved_page_folders(page: Path) -> list[Path]:
+    """The folders a browser saves a page's pictures in beside it (`<name>_files`, `<name>.files`)."""
+    return [folder for folder in (page.with_name(f"{page.stem}_files"), page.with_name(f"{page.stem}.files"))
+            if folder.is_dir()]
+
+
+def in_saved_page_folder(path: Path) -> bool:
+    """Whether a file belongs to a saved web page (is in the pictures' folder beside it): read
+    with its page, not as a report of its own."""
+    for folder in path.parents:
+        for ending in ("_files", ".files"):
+            if folder.name.endswith(ending) and any(
+                    folder.with_name(folder.name[:-len(ending)] + suffix).is_file() for suffix in (".html", ".htm")):
+                return True
+    return False
 
 
 def decode_text(data: bytes, partial: bool = False) -> str | None:
@@ -59,7 +79,8 @@ def decode_text(data: bytes, partial: bool = False) -> str | None:
 
 def sniff(path: Path) -> str:
     """The file's kind from its bytes, whatever its name says: 'pdf', 'image', 'docx',
-    'office' (.doc/.wps/.odt/.rtf: converted by LibreOffice), 'html' or 'text'; 'pages' for a
+    'office' (.doc/.wps/.odt/.rtf: converted by LibreOffice), 'html', 'mhtml' (a web page saved
+    as one file), 'webzip' (a .zip of a web page and its pictures) or 'text'; 'pages' for a
     folder of page images (one report, see page_files)."""
     if path.is_dir():
         if not page_files(path):
@@ -82,7 +103,9 @@ def sniff(path: Path) -> str:
             return "docx"
         if b"opendocument.text" in head:
             return "office"
-        raise InputError("a ZIP archive that is neither a .docx nor an .odt document")
+        if _zipped_page(path):
+            return "webzip"
+        raise InputError("a ZIP archive that is neither a .docx, an .odt document nor a saved web page")
     if head.startswith(b"\xd0\xcf\x11\xe0") or head.startswith(b"{\\rtf"):
         return "office"  # OLE2 (.doc, .wps) or RTF
     text = decode_text(head, partial=len(head) == 65536)
@@ -90,11 +113,28 @@ def sniff(path: Path) -> str:
         wanted = {".html": "an HTML page", ".htm": "an HTML page"}.get(path.suffix.lower(), "a PDF or image")
         raise InputError(f"not {wanted} (binary content starting {head[:8]!r})")
     lowered = text[:65536].lower()
+    if "mime-version:" in lowered[:4096] and "multipart/related" in lowered:
+        return "mhtml"
     if "<html" in lowered or "<table" in lowered or "<!doctype html" in lowered:
         return "html"
     if path.suffix.lower() in TEXT_SUFFIXES:
         return "text"
     raise InputError(f"not a PDF or image: the {path.suffix or 'file'} holds plain text")
+
+
+def zipped_page_name(names: list[str]) -> str | None:
+    """The page of a zipped web page: the HTML file nearest the archive's top (not one inside a
+    picture folder), None when it holds no page."""
+    pages = [n for n in names if n.lower().endswith((".html", ".htm")) and not n.startswith("__MACOSX/")]
+    return min(pages, key=lambda n: (n.count("/"), len(n)), default=None)
+
+
+def _zipped_page(path: Path) -> bool:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return zipped_page_name(archive.namelist()) is not None
+    except (zipfile.BadZipFile, OSError):
+        return False
 
 
 def page_count(path: Path) -> int:
@@ -177,8 +217,11 @@ def drop_red(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
     return red, near_red.astype(np.uint8) * 255
 
 
-def _grey(frame: Image.Image) -> tuple[np.ndarray, np.ndarray | None]:
-    """The frame as grey, and where red ink was washed out of it."""
+def to_grey(frame: Image.Image) -> tuple[np.ndarray, np.ndarray | None]:
+    """The frame as grey, and where red ink was washed out of it. A transparent background (a
+    picture pasted from an editor) is paper: white, not the black its pixels hold."""
+    if frame.mode in ("RGBA", "LA", "PA") or (frame.mode == "P" and "transparency" in frame.info):
+        frame = Image.alpha_composite(Image.new("RGBA", frame.size, "white"), frame.convert("RGBA"))
     if frame.mode in ("I;16", "I;16B", "I;16L", "I"):
         arr = np.asarray(frame, dtype=np.float64)
         return (arr / max(arr.max(), 1) * 255).astype(np.uint8), None
@@ -235,7 +278,8 @@ def _picture_dpi(page: pdfium.PdfPage) -> float | None:
 
 def iter_pages(path: Path, dpi: float = 200, only: set[int] | None = None) -> Iterator[Page]:
     """The pages of a PDF, an image file or a folder of page images, rasterised to grey at
-    `dpi` (images come at their own resolution), one at a time (`only`: just these page numbers)."""
+    `dpi` (images come at their own resolution), one at a time (`only`: just these page numbers).
+    A Word file's or web page's pictures: documents.pictures.source_pages."""
     kind = sniff(path)
     if kind not in ("pdf", "image", "pages"):
         raise InputError(f"not a page-based file ({kind})")
@@ -286,6 +330,6 @@ def _image_pages(path: Path, dpi: float, first: int, only: set[int] | None) -> I
         for i, frame in enumerate(ImageSequence.Iterator(img)):
             if only is not None and first + i not in only:
                 continue
-            image, seal = _grey(frame)
+            image, seal = to_grey(frame)
             yield Page(number=first + i, image=image, dpi=int(round(float(native_dpi))), seal=seal,
                        source_dpi=float(native_dpi), bilevel=frame.mode == "1" or is_bilevel(image))

@@ -143,6 +143,29 @@ def text_line_crops(grey: np.ndarray, ink: np.ndarray, dpi: int, limit: int = 12
     return [grey[y:y + h, x:x + w] for x, y, w, h in lines[:limit]]
 
 
+GLYPH_HEIGHT = 0.125  # inches: a table's Chinese characters in 9-12 point type are about this tall
+
+
+def picture_dpi(grey: np.ndarray) -> float | None:
+    """The resolution a picture of a printed table shows it at, from its characters' height (a
+    picture's own dpi, where it has one, is a screen's or an editor's, not the print's): the
+    ink less its rulings, in pieces as wide as they are tall or nearly (a character, a digit;
+    a "1" or a ruling's stub is not), whose taller ones are whole characters. None where there
+    are too few characters to tell (a table's last row alone)."""
+    ink = binarize(grey)
+    h, w = ink.shape
+    rulings = cv2.bitwise_or(cv2.morphologyEx(ink, cv2.MORPH_OPEN, _rect((max(15, w // 25), 1))),
+                             cv2.morphologyEx(ink, cv2.MORPH_OPEN, _rect((1, max(15, h // 25)))))
+    glyphs = cv2.bitwise_and(ink, cv2.bitwise_not(cv2.dilate(rulings, _rect((3, 3)))))
+    n, _, stats, _ = cv2.connectedComponentsWithStats(glyphs, connectivity=8)
+    widths, heights = stats[1:n, 2], stats[1:n, 3]
+    blocky = heights[(heights >= 5) & (widths >= 0.45 * heights) & (widths <= 2.5 * heights)
+                     & (heights < 0.2 * min(h, w))]
+    if len(blocky) < 8:
+        return None
+    return float(np.clip(np.percentile(blocky, 80) / GLYPH_HEIGHT, 50, 600))
+
+
 MIN_DESK_CONTRAST = 40  # grey levels between a photo's sheet and what it lies on (a scan's shading: ~10)
 
 
@@ -245,12 +268,16 @@ class PageNormaliser:
             page.image = cv2.resize(page.image, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
             page.dpi = self.options.work_dpi
             forward = np.diag([scale, scale, 1.0])
-        quad = page_quadrilateral(page.image)
-        if quad is not None:  # a photo of the page: flatten it
+        # a photo of the page: flatten it (not a picture cut from a page, where a shaded header
+        # row against the white below would pass for a desk)
+        quad = None if page.cropped else page_quadrilateral(page.image)
+        if quad is not None:
             page.image, m = flatten(page.image, quad)
             forward = m @ forward
         ink = binarize(page.image)
-        if is_sideways(ink, page.dpi):
+        # a picture cut from a page is taken as upright: its shape says nothing, and a table 四
+        # alone, its labels stacked a character a line in narrow columns, would pass for turned
+        if not page.cropped and is_sideways(ink, page.dpi):
             h = page.image.shape[0]
             page.image = cv2.rotate(page.image, cv2.ROTATE_90_CLOCKWISE)
             forward = _affine3(np.array([[0.0, -1.0, h - 1.0], [1.0, 0.0, 0.0]])) @ forward

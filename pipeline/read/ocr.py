@@ -319,7 +319,7 @@ def ink_lines(clean: np.ndarray, zone: BBox, cuts: np.ndarray, dpi: int, seal: n
     for i in range(1, n):
         cx, cy, cw, ch = stats[i, :4]
         mine = (labels[cy:cy + ch, cx:cx + cw] == i) & (ink[cy:cy + ch, cx:cx + cw] > 0)
-        for top, bottom in split_lines(mine.astype(np.uint8) * 255, gap):
+        for top, bottom in _split_stacks(mine, split_lines(mine.astype(np.uint8) * 255, gap), dpi):
             if bottom - top < min_height:
                 continue  # a stray mark, not a line of text
             cols = np.flatnonzero(mine[top:bottom].any(axis=0))
@@ -338,7 +338,9 @@ def ink_lines(clean: np.ndarray, zone: BBox, cuts: np.ndarray, dpi: int, seal: n
     # a mark far shorter than the zone's lines of text (the "-" of a cell printed blank; the
     # taller lines, as in a table 四 printed mostly "-" most lines are dashes) keeps its size
     # beside them: its crop is as high as theirs. A digit is never that short beside a label.
-    text_height = np.percentile([box[3] - box[1] for _, box in found], 90)
+    # A label stacked a character a line (table 四's narrow columns) is no line's height.
+    heights = [box[3] - box[1] for _, box in found if box[2] - box[0] >= STACKED * (box[3] - box[1])]
+    text_height = np.percentile(heights or [box[3] - box[1] for _, box in found], 90)
     out = []
     for line, box in found:
         short = box[3] - box[1] < SHORT_MARK * text_height
@@ -353,10 +355,38 @@ def ink_lines(clean: np.ndarray, zone: BBox, cuts: np.ndarray, dpi: int, seal: n
     return out
 
 
+STACK_WIDTH = 0.09  # inches: a column of stacked characters is a character wide (a "1" or "11" is narrower)
+
+
+def _split_stacks(mine: np.ndarray, lines: list[tuple[int, int]], dpi: int) -> list[tuple[int, int]]:
+    """`lines` with each run of characters stacked one a line and touching (a label in a
+    narrow column, bold type blurred on a low-resolution picture) cut into its characters:
+    Chinese characters are square, so a stack as wide as one and k times as high holds k,
+    cut at the emptiest row near each expected boundary."""
+    out = []
+    for top, bottom in lines:
+        cols = np.flatnonzero(mine[top:bottom].any(axis=0))
+        width, height = (cols[-1] - cols[0] + 1, bottom - top) if cols.size else (0, 0)
+        if width < STACK_WIDTH * dpi or height < 1.8 * width:
+            out.append((top, bottom))
+            continue
+        k = max(2, round(height / (1.1 * width)))
+        profile = mine[top:bottom].sum(axis=1)
+        cuts = [0]
+        for j in range(1, k):
+            expected, reach = round(j * height / k), max(1, round(0.3 * height / k))
+            window = profile[expected - reach:expected + reach + 1]
+            cuts.append(expected - reach + int(np.argmin(window)))
+        cuts.append(height)
+        out += [(top + a, top + b) for a, b in zip(cuts, cuts[1:]) if b > a]
+    return out
+
+
 def _encloses(outer: tuple[int, int, int, int], inner: tuple[int, int, int, int]) -> bool:
     return outer[0] <= inner[0] and outer[1] <= inner[1] and outer[2] >= inner[2] and outer[3] >= inner[3]
 
 
+STACKED = 0.5  # a "line" narrower than this share of its height is characters stacked one a line
 BESIDE = 0.6  # how far beside a line (in line heights) left-out specks may be a glyph's broken strokes
 
 
@@ -645,9 +675,10 @@ class LineReader:
         page.title_lines = text_lines([w for w in page.words or [] if w.bbox[3] <= top])[:self.title_lines]
 
     def line_jobs(self, page: Page, layout: PageLayout, clean: np.ndarray, cuts: np.ndarray,
-                  prose: bool = False) -> list[LineJob]:
+                  prose: bool = False, titles: bool = True) -> list[LineJob]:
         """`clean`: the page with its ruling lines erased. `prose`: the running text outside the
-        tables too (into page.prose, read with the rest; its first lines are the title)."""
+        tables too (into page.prose, read with the rest; its first lines are the title); else
+        `titles`: the top lines only (where a report's title is)."""
         jobs = []
         dropped = np.zeros_like(clean)
         for zone in layout.zones:
@@ -662,7 +693,7 @@ class LineReader:
                     line = ProseLine(page=page.number, bbox=map_bbox(layout.to_source, box))
                     page.prose.append(line)
                     jobs.append(LineJob(crop, line))
-        else:
+        elif titles:
             # from the page itself: the line eraser takes a large title's long vertical strokes
             jobs += [LineJob(crop, None, page=page.number) for crop in self._title_crops(page, layout)]
         if page.bilevel:

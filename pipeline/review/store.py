@@ -172,7 +172,7 @@ class ReviewStore:
         band in it (y0, y1); None without a page."""
         import cv2
 
-        from ..read.ingest import iter_pages
+        from ..read.documents.pictures import source_pages
 
         data = self.load(stem)
         if any(cid not in data["cells"] for cid in cell_ids):
@@ -181,7 +181,7 @@ class ReviewStore:
         if place is None or not data.get("source_path"):
             return None
         band = (place.band[0] - place.region[0], place.band[1] - place.region[0])
-        for page in iter_pages(Path(data["source_path"]), data.get("dpi", 200), only={place.page}):
+        for page in source_pages(Path(data["source_path"]), data.get("dpi", 200), only={place.page}):
             image = draw_place(page.image, place)
             return cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, 90])[1].tobytes(), band
         return None

@@ -174,3 +174,25 @@ def test_a_slash_printed_for_a_blank_is_no_one():
             reading = Recognition("1", [0.99], "1", [0.99])
             slash_not_one(reading, np.asarray(image))
             assert reading.text == read, (path, glyph)
+
+
+def test_characters_stacked_one_a_line_and_touching_are_cut_apart_and_a_one_is_not(recognizer):
+    """A label in a narrow column of table 四 (结果维持, a character a line), bold on a
+    low-resolution picture so the characters touch: one character a crop, each read; beside
+    it, a "1" as tall as the stack is one line."""
+    glyphs = []
+    for ch in "结果维持":
+        glyph = _text_image(ch, size=36)
+        rows = np.flatnonzero((glyph < 128).any(axis=1))
+        glyphs.append(glyph[rows[0]:rows[-1] + 2, :76])
+    stack = np.pad(np.vstack(glyphs), ((20, 20), (0, 0)), constant_values=255)  # touching, or 1 px apart
+    rows = np.flatnonzero((stack < 128).any(axis=1))
+    one = np.full((stack.shape[0], 40), 255, np.uint8)
+    one[rows[0]:rows[-1], 18:24] = 0
+    img = np.hstack([stack, np.full((stack.shape[0], 60), 255, np.uint8), one])
+    lines = ink_lines(img, (0, 0, img.shape[1], img.shape[0]), np.zeros(img.shape, np.uint8), dpi=200)
+    widths = [line.bbox[2] - line.bbox[0] for line, _, _ in lines]
+    assert len(lines) == 5 and max(widths) < 60
+    stacked = sorted((line for line, _, _ in lines if line.bbox[0] < stack.shape[1]), key=lambda line: line.bbox[1])
+    crops = {id(line): crop for line, crop, _ in lines}
+    assert "".join(r.text for r in recognizer.recognize([crops[id(line)] for line in stacked])) == "结果维持"

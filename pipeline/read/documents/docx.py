@@ -1,13 +1,17 @@
-"""Word .docx: the real table cells with their merges (gridSpan across, vMerge down)."""
+"""Word .docx: the real table cells with their merges (gridSpan across, vMerge down), and the
+pictures pasted among them (a table pasted as an image), in their place."""
 from __future__ import annotations
 
 import zipfile
 from pathlib import Path
 
-from ...types import InputError, StructuredDocument
+from ...types import InputError, Picture, StructuredDocument
 from .grid import GridCell, grid_table
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+V = "{urn:schemas-microsoft-com:vml}"
+R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 
 
 def _text(element) -> str:
@@ -49,8 +53,15 @@ def read_docx(path: Path) -> StructuredDocument:
         raise InputError(f"malformed .docx ({type(e).__name__}: {e})") from e
     except Exception as e:  # python-docx raises a variety of errors on broken parts
         raise InputError(f"malformed .docx ({type(e).__name__}: {e})") from e
-    tables, title_lines, prose = [], [], []
+    tables, title_lines, prose, pictures, unreadable = [], [], [], [], []
     for child in document.element.body.iterchildren():
+        for rel in _picture_rels(child):  # a table's own pictures count as before it
+            part = document.part.related_parts.get(rel)
+            name = str(getattr(part, "partname", rel)).rsplit("/", 1)[-1]
+            if part is None or not getattr(part, "blob", None):
+                unreadable.append(f"{name}: not in the file")
+            else:
+                pictures.append(Picture(name, part.blob, len(tables)))
         if child.tag == f"{W}tbl":
             table = grid_table(_table_cells(child))
             if table is not None:
@@ -61,4 +72,12 @@ def read_docx(path: Path) -> StructuredDocument:
                 prose.append(text)
                 if not tables and len(title_lines) < 6:
                     title_lines.append(text)
-    return StructuredDocument(tables, title_lines, prose)
+    return StructuredDocument(tables, title_lines, prose, pictures, unreadable)
+
+
+def _picture_rels(element) -> list[str]:
+    """The relationship ids of the pictures in a paragraph or table: DrawingML (<a:blip>) and the
+    older VML (<v:imagedata>) that Word 2003 documents and conversions carry."""
+    rels = [blip.get(f"{R}embed") for blip in element.iter(f"{A}blip")]
+    rels += [data.get(f"{R}id") for data in element.iter(f"{V}imagedata")]
+    return [rel for rel in dict.fromkeys(rels) if rel]
