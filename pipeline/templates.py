@@ -1,4 +1,5 @@
-"""The two national table formats, loaded from configs/templates/*.yaml.
+"""The table formats, loaded from configs/templates/*.yaml: the national grids of 2021 and 2019
+(tables 二, 三, 四) and the indicator table of the reports before them ("pre-2019", one table s).
 
 A template says which cells a report must have (its cell ids, in print order), the labels
 that identify each row and column, and the accounting identities between cells.
@@ -13,7 +14,7 @@ from pathlib import Path
 import yaml
 
 CONFIG_DIR = Path(__file__).resolve().parent.parent / "configs"
-TABLE_IDS = ("t2", "t3", "t4")
+TABLE_IDS = ("t2", "t3", "t4")  # the national grids' tables
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,8 @@ class RowSpec:
     labels: tuple[str, ...]
     parent: tuple[str, ...] = ()
     columns: tuple[str, ...] = ()
+    within: str = ""  # an indicator table's row: the indicator this one is a part of (其中)
+    decimal: bool = False  # its values may have decimals (an amount of money)
 
 
 @dataclass(frozen=True)
@@ -37,12 +40,15 @@ class OneRowForm:
 class TableSpec:
     id: str
     title: str
-    layout: str  # "rows": rows named by a label cell; "column_groups": rows named by header groups (table 四)
+    # "rows": rows named by a label cell, in the template's order; "column_groups": rows named by
+    # header groups (table 四); "indicators": each row printed or not, in any order (pre-2019)
+    layout: str
     columns: dict[str, tuple[str, ...]]
     rows: tuple[RowSpec, ...]
     decimal_columns: frozenset[str] = frozenset()
     signed_columns: frozenset[str] = frozenset()
     one_row_forms: tuple[OneRowForm, ...] = ()
+    optional_columns: frozenset[str] = frozenset()  # printed by some offices only (历年累计)
 
     def row_forms(self) -> list[tuple[tuple[RowSpec, ...], OneRowForm | None]]:
         """The rows as the template has them, and as each one-row form prints them."""
@@ -85,7 +91,7 @@ class Template:
     identities: tuple[Identity, ...] = field(default=())
 
     def cell_ids(self) -> list[str]:
-        return [cid for table_id in TABLE_IDS for cid in self.tables[table_id].cell_ids()]
+        return [cid for table in self.tables.values() for cid in table.cell_ids()]
 
 
 def _table(table_id: str, raw: dict) -> TableSpec:
@@ -97,6 +103,8 @@ def _table(table_id: str, raw: dict) -> TableSpec:
             labels=tuple(r["labels"]),
             parent=tuple(r.get("parent", ())),
             columns=tuple(r.get("columns", columns.keys())),
+            within=r.get("within", ""),
+            decimal=r.get("decimal", False),
         )
         for r in raw_rows
     )
@@ -110,6 +118,7 @@ def _table(table_id: str, raw: dict) -> TableSpec:
         signed_columns=frozenset(raw.get("signed_columns", ())),
         one_row_forms=tuple(OneRowForm(tuple(f["labels"]), f["into"], tuple(f["rows"]))
                             for f in raw.get("one_row_forms", ())),
+        optional_columns=frozenset(raw.get("optional_columns", ())),
     )
 
 
@@ -129,15 +138,16 @@ def _identities(raw: list[dict]) -> tuple[Identity, ...]:
 
 def load_template(path: Path) -> Template:
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    tables = {tid: _table(tid, raw["tables"][tid]) for tid in TABLE_IDS}
+    tables = {tid: _table(tid, table) for tid, table in raw["tables"].items()}
     return Template(id=str(raw["id"]), notice=raw["notice"], tables=tables,
                     identities=_identities(raw.get("identities", [])))
 
 
 @lru_cache(maxsize=None)
 def load_templates() -> dict[str, Template]:
-    """Both formats, keyed by "2021" and "2019"."""
-    templates = [load_template(p) for p in sorted((CONFIG_DIR / "templates").glob("gov*.yaml"))]
+    """Every format, keyed by "2019", "2021" and "pre-2019" (in that order: where two fit a
+    report equally, the first is taken)."""
+    templates = [load_template(p) for p in sorted((CONFIG_DIR / "templates").glob("*.yaml"))]
     return {t.id: t for t in templates}
 
 

@@ -8,7 +8,7 @@ from pipeline.templates import failed_identities, load_templates
 from .conftest import cell_ids
 
 
-@pytest.mark.parametrize("template", ["2021", "2019"])
+@pytest.mark.parametrize("template", ["2021", "2019", "pre-2019"])
 def test_cell_ids_match_the_contract(template):
     assert load_templates()[template].cell_ids() == cell_ids(template)
 

@@ -29,9 +29,10 @@ def source_pages(data: dict) -> str | None:
     return f"{pages[0]}-{pages[1]}" if pages else None
 
 def cell_columns() -> list[tuple[str, str]]:
-    """Every cell id of both formats (2021's first, then 2019's own) with its printed label."""
+    """Every cell id of every format (2021's first, then 2019's own, then the pre-2019
+    indicators) with its printed label."""
     columns, seen = [], set()
-    for template_id in ("2021", "2019"):
+    for template_id in ("2021", "2019", "pre-2019"):
         for cid in load_templates()[template_id].cell_ids():
             if cid not in seen:
                 seen.add(cid)

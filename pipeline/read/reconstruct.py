@@ -20,7 +20,7 @@ from functools import cached_property, lru_cache
 import numpy as np
 from rapidfuzz import fuzz
 
-from ..templates import TABLE_IDS, OneRowForm, RowSpec, TableSpec, Template
+from ..templates import OneRowForm, RowSpec, TableSpec, Template
 from ..types import Cell, CellResult, Table, map_bbox
 from .ocr import add_reading, likeliest_number
 from .reconcile import reconcile
@@ -178,10 +178,12 @@ def _vocabulary_score(table: Table, vocabulary: list[str]) -> int:
 
 
 def group_fragments(tables: list[Table], templates: list[Template]) -> dict[str, list[RowView]]:
-    """Label each table 二/三/四 (or drop it) and join the fragments of each, in order."""
-    vocab = {tid: sorted({normalise(v) for t in templates for v in t.tables[tid].vocabulary()})
-             for tid in TABLE_IDS}
-    joined: dict[str, list[RowView]] = {tid: [] for tid in TABLE_IDS}
+    """Label each table 二/三/四 (or a pre-2019 report's indicator table), or drop it, and join
+    the fragments of each, in order."""
+    table_ids = list(dict.fromkeys(tid for t in templates for tid in t.tables))
+    vocab = {tid: sorted({normalise(v) for t in templates if tid in t.tables for v in t.tables[tid].vocabulary()})
+             for tid in table_ids}
+    joined: dict[str, list[RowView]] = {tid: [] for tid in table_ids}
     last: dict[str, tuple[Table, tuple[float, float]]] = {}  # each kind's last fragment, and its frame
     previous: str | None = None
     previous_page = 0
@@ -202,7 +204,7 @@ def group_fragments(tables: list[Table], templates: list[Template]) -> dict[str,
         rows = _rows(table, frame)
         last[kind] = (table, frame)
         if next_page:
-            rows = _mend_broken_row(joined[kind], rows, [t.tables[kind] for t in templates])
+            rows = _mend_broken_row(joined[kind], rows, [t.tables[kind] for t in templates if kind in t.tables])
         joined[kind].extend(rows)
         previous, previous_page = kind, table.page or 0
     return joined
@@ -498,12 +500,14 @@ class TableMatch:
     notes: list[str] = field(default_factory=list)  # how the table departs from the template
 
 
-def _result(placed: Placed | None, label_score: float, spec: TableSpec, column: str) -> CellResult:
+def _result(placed: Placed | None, label_score: float, spec: TableSpec, column: str,
+            decimal: bool = False) -> CellResult:
+    """`decimal`: the row's values may have decimals whatever the column (an amount of money)."""
     if placed is None:
         return CellResult(value=None, text=None, confidence=0.0, needs_review=True, page=None, bbox=None,
                           label_score=0.0, found=False)
     cell = placed.cell
-    options = dict(decimal=column in spec.decimal_columns, signed=column in spec.signed_columns)
+    options = dict(decimal=decimal or column in spec.decimal_columns, signed=column in spec.signed_columns)
     if "?" not in cell.numeric_text:  # read as a number, with pooled look-alike probabilities
         parsed, text, probs = parse_value(cell.numeric_text, **options), cell.numeric_text, cell.numeric_probs
         char_options = cell.numeric_options
@@ -774,6 +778,98 @@ def match_group_table(rows: list[RowView], spec: TableSpec) -> TableMatch:
     return out
 
 
+# A row's numbering (1. / （一） / 一、 / 1、) and its 其中 (wherever a scan's reading put it: a
+# 其中 merged over two rows is read beside either), which name no indicator
+_ENUMERATION = re.compile(r"^[,，、:：.．;；]*(第?[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+[.．、])?")
+_QIZHONG = re.compile(r"其中[:：]?")
+MIN_INDICATOR_MATCH = 0.8
+
+
+def indicator_label(text: str) -> str:
+    """What names an indicator in a row's label: without its numbering and 其中."""
+    return _ENUMERATION.sub("", _QIZHONG.sub("", normalise(text)))
+
+
+def _not_printed_result() -> CellResult:
+    return CellResult(value=None, text=None, confidence=0.0, needs_review=False, page=None, bbox=None,
+                      label_score=1.0, printed=False)
+
+
+def match_indicator_table(rows: list[RowView], spec: TableSpec) -> TableMatch:
+    """A pre-2019 report's indicator table: offices printed different indicators in different
+    orders, so each row is matched by its own labels to the indicator they name, each indicator
+    once; a label that repeats (其他情形数 under 行政复议
+    and under 行政诉讼) goes to the indicator within the one whose row stands last above it. An
+    indicator no row names is not printed (not zero, not flagged); a row that names none is kept
+    in a note. Values under their columns' headers (by order in a text extraction)."""
+    headers = find_headers(rows, spec.columns, skip=set())
+    labels = [[indicator_label(label) for label in spec_row.labels] for spec_row in spec.rows]
+    within = {spec_row.id: spec_row.within for spec_row in spec.rows}
+    matched: dict[int, int] = {}
+    sims: dict[int, float] = {}
+    unknown: list[str] = []
+    section = ""
+    header_rows = {h.row for h in headers}
+    for i, row in enumerate(rows):
+        if not row.labels or i in header_rows:
+            continue
+        # each label cell, and all of them: 其中 may be a cell of its own, a unit (万元) one after
+        texts = {indicator_label(p.cell.text) for p in row.labels} | {indicator_label(row.path)}
+        best, best_score = None, 0.0
+        for j, spec_row in enumerate(spec.rows):
+            if j in matched:
+                continue
+            score = max(similarity(text, label) for text in texts for label in labels[j])
+            chain, parent = [], spec_row.within
+            while parent:
+                chain.append(parent)
+                parent = within.get(parent, "")
+            if section and section in chain:
+                score += 0.05  # a part of the indicator whose section it stands in
+            if score > best_score:
+                best, best_score = j, score
+        if best is None or best_score < MIN_INDICATOR_MATCH:
+            if any(not is_label(p.cell.text) and p.cell.text.strip() for p in row.cells):
+                unknown.append("".join(p.cell.text for p in row.labels))
+            continue
+        matched[best], sims[best] = i, min(1.0, best_score)
+        if not spec.rows[best].within:
+            section = spec.rows[best].id
+    out = TableMatch(found=bool(matched), score=sum(sims.values()) + 0.5 * sum(h.score for h in headers))
+    out.notes += [f"indicator table row 「{label}」 is none of the template's indicators" for label in unknown]
+    printed = [column for column in spec.columns if column not in spec.optional_columns
+               or any(h.column == column for h in headers)]
+    for j, spec_row in enumerate(spec.rows):
+        r = matched.get(j)
+        ids = [(f"{spec.id}/{spec_row.id}/{column}", column) for column in spec_row.columns]
+        if r is None:
+            out.cells.update({cid: _not_printed_result() for cid, _ in ids})
+            continue
+        if rows[r].cells[0].table.geometry == "rows" or not headers:
+            values, exact = _values_by_order(rows[r], len(printed))
+            by_column = dict(zip(printed, values))
+            for cid, column in ids:
+                if column not in printed:
+                    out.cells[cid] = _not_printed_result()
+                else:
+                    placed = by_column[column]
+                    out.cells[cid] = _result(placed, sims[j] * (1.0 if exact else 0.5), spec, column, spec_row.decimal) \
+                        if placed is not None else _blank_result(sims[j])
+            continue
+        for cid, column in ids:
+            header = _nearest_header(headers, column, r)
+            if header is None:
+                out.cells[cid] = _not_printed_result() if column not in printed else _result(None, 0.0, spec, column)
+                continue
+            placed, share = _cell_under(rows[r], header.placed)
+            label_score = min(sims[j], header.score) * min(1.0, share / 0.6)
+            out.cells[cid] = _result(placed if share > 0.3 else None, label_score, spec, column, spec_row.decimal)
+    return out
+
+
+MATCHERS = {"rows": match_rows_table, "column_groups": match_group_table, "indicators": match_indicator_table}
+
+
 # ---------------------------------------------------------------- whole report
 
 @dataclass
@@ -792,10 +888,8 @@ def reconstruct(readings: list[list[Table]], templates: list[Template]) -> Recon
         matches = []
         for fragments in grouped:
             per_table = {}
-            for tid in TABLE_IDS:
-                spec = template.tables[tid]
-                matcher = match_group_table if spec.layout == "column_groups" else match_rows_table
-                per_table[tid] = matcher(fragments[tid], spec) if fragments[tid] else None
+            for tid, spec in template.tables.items():
+                per_table[tid] = MATCHERS[spec.layout](fragments[tid], spec) if fragments[tid] else None
             matches.append(per_table)
         score = sum(m.score for per_table in matches for m in per_table.values() if m)
         if best is None or score > best[0]:
@@ -805,8 +899,7 @@ def reconstruct(readings: list[list[Table]], templates: list[Template]) -> Recon
         return Reconstruction(None, {}, ["no template table found"])
     warnings = []
     per_reading: list[dict[str, CellResult]] = [{} for _ in matches]
-    for tid in TABLE_IDS:
-        spec = template.tables[tid]
+    for tid, spec in template.tables.items():
         if not any(m[tid] is not None and m[tid].found for m in matches):
             warnings.append(f"table {tid} ({spec.title}) not found")
         for cells, per_table in zip(per_reading, matches):

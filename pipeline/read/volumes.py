@@ -49,12 +49,14 @@ def volume_config() -> dict:
 
 @lru_cache(maxsize=1)
 def _table_words() -> dict[str, set[str]]:
-    """The labels only one of the tables has (in either format), compacted: 总计 and 其他 name
-    no table (a label inside another table's, or holding one, is no one's own)."""
+    """The labels only one of the national tables has (in either format), compacted: 总计 and
+    其他 name no table (a label inside another table's, or holding one, is no one's own). A
+    pre-2019 report's one table starts nothing: its reports are cut at their titles."""
     words = {tid: set() for tid in TABLE_IDS}
     for template in load_templates().values():
         for tid, table in template.tables.items():
-            words[tid].update(compact(w) for w in table.vocabulary() if len(compact(w)) >= 2)
+            if tid in words:
+                words[tid].update(compact(w) for w in table.vocabulary() if len(compact(w)) >= 2)
     return {tid: {w for w in own if not any(w in o or o in w for other in TABLE_IDS if other != tid
                                             for o in words[other])}
             for tid, own in words.items()}
