@@ -298,7 +298,8 @@ def main(argv: list[str] | None = None) -> int:
     gen.add_argument("output")
     gen.add_argument("-n", type=int, default=4)
     gen.add_argument("--seed", type=int, default=0)
-    gen.add_argument("--template", choices=["2021", "2019", "both"], default="both")
+    gen.add_argument("--template", choices=["2021", "2019", "both", "pre-2019"], default="both",
+                     help="both: 2021 and 2019 alternately; pre-2019: reports on 2008-2018")
     gen.add_argument("--kind", choices=["digital", "scan", "docx", "html"], default="digital",
                      help="born-digital PDF, degraded image-only scan, Word .docx or HTML page")
     gen.add_argument("--series", action="store_true",

@@ -324,7 +324,8 @@ class Pipeline:
             [describe_failure(check) for check in cross_checks if check["status"] == "fail"]
         return Report(source=document.path.name, template=recon.template.id, pages=document.pages, agency=agency,
                       year=year, cells=recon.cells, warnings=warnings, inconsistencies=inconsistencies,
-                      sections=sections, cross_checks=cross_checks, agency_key=agency_name(agency) or None)
+                      sections=sections, cross_checks=cross_checks, agency_key=agency_name(agency) or None,
+                      other_rows=recon.other_rows)
 
     @staticmethod
     def _in_order(document: Document, layouts: list[PageLayout], reading) -> list[Table]:

@@ -81,6 +81,7 @@ class Identity:
     name: str
     lhs: tuple[str, ...]
     rhs: tuple[str, ...]
+    parts_printed: bool = False  # checked only where the table prints one of rhs (pre-2019's optional parts)
 
 
 @dataclass(frozen=True)
@@ -132,6 +133,7 @@ def _identities(raw: list[dict]) -> tuple[Identity, ...]:
                 name=f"{item['name']}[{value}]",
                 lhs=tuple(s.replace(placeholder, value) for s in item["lhs"]),
                 rhs=tuple(s.replace(placeholder, value) for s in item["rhs"]),
+                parts_printed=item.get("parts_printed", False),
             ))
     return tuple(out)
 

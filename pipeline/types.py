@@ -237,6 +237,9 @@ class CellResult:
     # read from a document's picture (a web page's or Word file's table pasted as an image): its name;
     # `page` is then the picture's number among the document's pictures, `bbox` in its pixels
     picture: str | None = None
+    # its row is in doubt: a pre-2019 indicator whose label was read only loosely or placed by
+    # order, or found printed by one structure reading only; a person checks where it stands
+    row_doubt: bool = False
 
     def to_json(self) -> dict:
         out = {"value": self.value, "text": self.text, "confidence": round(self.confidence, 4),
@@ -257,6 +260,8 @@ class CellResult:
             out["sealed"] = True
         if not self.printed:
             out["printed"] = False
+        if self.row_doubt:
+            out["row_doubt"] = True
         if self.needs_review:
             out["reason"] = flag_reason(out)
         return out
@@ -277,6 +282,8 @@ def flag_reason(cell: dict) -> str:
         parts.append("not a number")
     if cell.get("sealed"):
         parts.append("under a seal")
+    if cell.get("row_doubt"):
+        parts.append("its row's label was not read surely")
     return "; ".join(parts) or f"low confidence ({cell['confidence']:.2f})"
 
 
@@ -301,6 +308,9 @@ class Report:
     # how many reports the file holds
     source_pages: tuple[int, int] | None = None
     source_reports: int = 1
+    # an indicator table's rows that are none of the template's indicators (pre-2019): each
+    # {"label", "values" (as printed), "page"}, so that nothing printed is lost
+    other_rows: list[dict] = field(default_factory=list)
 
     def to_json(self) -> dict:
         volume = {"source_pages": list(self.source_pages), "source_reports": self.source_reports} \
@@ -309,7 +319,8 @@ class Report:
                 "report": {"agency": self.agency, "year": self.year, "agency_key": self.agency_key},
                 "cells": {cid: c.to_json() for cid, c in self.cells.items()},
                 "warnings": self.warnings, "inconsistencies": self.inconsistencies,
-                "sections": [s.to_json() for s in self.sections], "cross_checks": self.cross_checks}
+                "sections": [s.to_json() for s in self.sections], "cross_checks": self.cross_checks,
+                **({"other_rows": self.other_rows} if self.other_rows else {})}
 
 
 class InputError(Exception):

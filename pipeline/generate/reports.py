@@ -10,6 +10,7 @@ from pathlib import Path
 from ..templates import load_templates
 from .content import COUNTIES, PLACES, GeneratedReport, ReportContent, compose_report
 from .documents import write_html
+from .indicators import compose_indicator_report
 from .render import write_pdf
 from .scan import to_scan
 from .values import APPLICANTS, draw_values
@@ -42,7 +43,8 @@ def _generate(jobs: list[tuple[Path, str, int, dict]], route: str) -> list[Gener
     contents, printed = [], []
     for path, template_id, seed, given in jobs:
         rng = random.Random(seed)
-        content = compose_report(template_id, rng, wide=route == "word", **given)
+        compose = compose_indicator_report if template_id == "pre-2019" else compose_report
+        content = compose(template_id, rng, wide=route == "word", **given)
         suffix = path.suffix.lower()
         pages = 0
         if suffix == ".docx":

@@ -5,7 +5,8 @@ confidence is the higher for it). Where only one of them found the cell (the oth
 or column: a missing rule, a drifting grid), that one is taken. Where they disagree, the better
 supported wins (ink over a blank, a number over an unreadable reading, then the better row and
 header match; on a tie the ruled reading), the other value is kept as `disputed` (the checks may
-prefer it) and the cell is flagged.
+prefer it) and the cell is flagged. Where one reading finds a row printed that the other says
+is not, the value is taken and doubted.
 """
 from __future__ import annotations
 
@@ -36,5 +37,9 @@ def reconcile(readings: list[dict[str, CellResult]]) -> dict[str, CellResult]:
             best.disputed = others[0]
         if len(agreeing) > 1:
             best.label_score = max(c.label_score for c in agreeing)
+        if best.printed and any(not c.printed for c in found):
+            # one reading finds the row the other says the table does not print (a pre-2019
+            # indicator, a one-row form): where it stands is in doubt
+            best.row_doubt = True
         out[cid] = best
     return out

@@ -177,9 +177,10 @@ def _vocabulary_score(table: Table, vocabulary: list[str]) -> int:
     return score
 
 
-def group_fragments(tables: list[Table], templates: list[Template]) -> dict[str, list[RowView]]:
-    """Label each table 二/三/四 (or a pre-2019 report's indicator table), or drop it, and join
-    the fragments of each, in order."""
+def group_fragments(tables: list[Table], templates: list[Template],
+                    dropped: list[Table] | None = None) -> dict[str, list[RowView]]:
+    """Label each table 二/三/四 (or a pre-2019 report's indicator table), or drop it (into
+    `dropped`), and join the fragments of each, in order."""
     table_ids = list(dict.fromkeys(tid for t in templates for tid in t.tables))
     vocab = {tid: sorted({normalise(v) for t in templates if tid in t.tables for v in t.tables[tid].vocabulary()})
              for tid in table_ids}
@@ -198,6 +199,8 @@ def group_fragments(tables: list[Table], templates: list[Template]) -> dict[str,
             kind = previous  # the rest of the table before it, after a page break
         else:
             previous = None
+            if dropped is not None:
+                dropped.append(table)
             continue
         next_page = kind == previous and (table.page or 0) == previous_page + 1
         frame = (continued_frame(*last[kind], table) if next_page else None) or _own_frame(table)
@@ -498,6 +501,8 @@ class TableMatch:
     score: float = 0.0  # sum of label similarities, to choose between templates
     found: bool = False
     notes: list[str] = field(default_factory=list)  # how the table departs from the template
+    # rows an indicator table prints that are none of the template's: kept, as printed
+    other_rows: list[dict] = field(default_factory=list)
 
 
 def _result(placed: Placed | None, label_score: float, spec: TableSpec, column: str,
@@ -780,9 +785,11 @@ def match_group_table(rows: list[RowView], spec: TableSpec) -> TableMatch:
 
 # A row's numbering (1. / （一） / 一、 / 1、) and its 其中 (wherever a scan's reading put it: a
 # 其中 merged over two rows is read beside either), which name no indicator
-_ENUMERATION = re.compile(r"^[,，、:：.．;；]*(第?[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+[.．、])?")
-_QIZHONG = re.compile(r"其中[:：]?")
+_ENUMERATION = re.compile(r"^[^\w(（]*(第?[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+[.．、])?")
+_QIZHONG = re.compile(r"其中\W?")
 MIN_INDICATOR_MATCH = 0.8
+UNREAD_TABLE_NUMBERS = 6  # a table dropped with this many numbers in it may be part of the report's own
+SURE_INDICATOR = 0.95  # a label read from ink this like an indicator's is that indicator's
 
 
 def indicator_label(text: str) -> str:
@@ -798,16 +805,16 @@ def _not_printed_result() -> CellResult:
 def match_indicator_table(rows: list[RowView], spec: TableSpec) -> TableMatch:
     """A pre-2019 report's indicator table: offices printed different indicators in different
     orders, so each row is matched by its own labels to the indicator they name, each indicator
-    once; a label that repeats (其他情形数 under 行政复议
-    and under 行政诉讼) goes to the indicator within the one whose row stands last above it. An
-    indicator no row names is not printed (not zero, not flagged); a row that names none is kept
-    in a note. Values under their columns' headers (by order in a text extraction)."""
+    once; a label that repeats (其他情形数 under 行政复议 and under 行政诉讼) goes to the indicator
+    within the one whose row stands last above it. An indicator no row names is not printed (not zero, not flagged); a row that names none is
+    placed by order where its label may be misread (_place_misread_rows), else kept as printed
+    (other_rows). Values under their columns' headers (by order in a text extraction)."""
     headers = find_headers(rows, spec.columns, skip=set())
     labels = [[indicator_label(label) for label in spec_row.labels] for spec_row in spec.rows]
     within = {spec_row.id: spec_row.within for spec_row in spec.rows}
     matched: dict[int, int] = {}
     sims: dict[int, float] = {}
-    unknown: list[str] = []
+    unknown_rows: list[int] = []
     section = ""
     header_rows = {h.row for h in headers}
     for i, row in enumerate(rows):
@@ -829,21 +836,42 @@ def match_indicator_table(rows: list[RowView], spec: TableSpec) -> TableMatch:
             if score > best_score:
                 best, best_score = j, score
         if best is None or best_score < MIN_INDICATOR_MATCH:
-            if any(not is_label(p.cell.text) and p.cell.text.strip() for p in row.cells):
-                unknown.append("".join(p.cell.text for p in row.labels))
+            if any(p.cell.text.strip() and not is_label(p.cell.text) for p in row.cells):
+                unknown_rows.append(i)
             continue
-        matched[best], sims[best] = i, min(1.0, best_score)
+        # a label read from ink that is only like an indicator's may be another's misread: its
+        # values are trusted as little as a row placed by order (the grids' rows have their
+        # order to confirm a loose match; an indicator table has none)
+        table = row.cells[0].table
+        recognised = table.on_page and not table.from_text_layer
+        matched[best], sims[best] = i, INFERRED_ROW if recognised and best_score < SURE_INDICATOR else min(1.0, best_score)
         if not spec.rows[best].within:
             section = spec.rows[best].id
+    unknown = [_other_row(rows[i]) for i in _place_misread_rows(rows, unknown_rows, spec, labels, matched, sims)]
     out = TableMatch(found=bool(matched), score=sum(sims.values()) + 0.5 * sum(h.score for h in headers))
-    out.notes += [f"indicator table row 「{label}」 is none of the template's indicators" for label in unknown]
+    out.notes += [f"indicator table row 「{row['label']}」 is none of the template's indicators (kept in other_rows)"
+                  for row in unknown]
+    out.other_rows = unknown
     printed = [column for column in spec.columns if column not in spec.optional_columns
                or any(h.column == column for h in headers)]
+    # an optional column whose header was not read (历年累计 blurred on a low-resolution picture)
+    # is printed where most rows hold a value right of the last column read: taken from there
+    unread = next((c for c in spec.columns if c not in printed), None)
+    beside = {r: _right_of(rows[r], _nearest_header(headers, printed[-1], r)) for r in matched.values()} \
+        if unread and headers and printed else {}
+    if beside and 2 * sum(p is not None for p in beside.values()) >= len(beside):
+        printed.append(unread)
+    if not headers and matched:  # no header read at all: as many columns as most rows hold values
+        held = sorted(len([p for p in _values_by_order(rows[r], len(spec.columns))[0] if p is not None])
+                      for r in matched.values())
+        printed = list(spec.columns)[:max(1, held[len(held) // 2])]
+    doubtful = _doubtful_gaps(matched, sims, len(spec.rows))
     for j, spec_row in enumerate(spec.rows):
         r = matched.get(j)
         ids = [(f"{spec.id}/{spec_row.id}/{column}", column) for column in spec_row.columns]
         if r is None:
-            out.cells.update({cid: _not_printed_result() for cid, _ in ids})
+            out.cells.update({cid: _result(None, 0.0, spec, column) if j in doubtful and column in printed
+                              else _not_printed_result() for cid, column in ids})
             continue
         if rows[r].cells[0].table.geometry == "rows" or not headers:
             values, exact = _values_by_order(rows[r], len(printed))
@@ -855,16 +883,85 @@ def match_indicator_table(rows: list[RowView], spec: TableSpec) -> TableMatch:
                     placed = by_column[column]
                     out.cells[cid] = _result(placed, sims[j] * (1.0 if exact else 0.5), spec, column, spec_row.decimal) \
                         if placed is not None else _blank_result(sims[j])
+                    # on a page without a header read, which column a value is in is a guess too
+                    out.cells[cid].row_doubt = sims[j] <= INFERRED_ROW or rows[r].cells[0].table.geometry != "rows"
             continue
         for cid, column in ids:
             header = _nearest_header(headers, column, r)
+            if header is None and column == unread and column in printed:
+                placed = beside.get(r)
+                out.cells[cid] = _result(placed, INFERRED_ROW * sims[j], spec, column, spec_row.decimal) \
+                    if placed is not None else _blank_result(INFERRED_ROW * sims[j])
+                continue
             if header is None:
                 out.cells[cid] = _not_printed_result() if column not in printed else _result(None, 0.0, spec, column)
                 continue
             placed, share = _cell_under(rows[r], header.placed)
             label_score = min(sims[j], header.score) * min(1.0, share / 0.6)
             out.cells[cid] = _result(placed if share > 0.3 else None, label_score, spec, column, spec_row.decimal)
+        for cid, _ in ids:
+            out.cells[cid].row_doubt = sims[j] <= INFERRED_ROW
     return out
+
+
+def _doubtful_gaps(matched: dict[int, int], sims: dict[int, float], n: int) -> set[int]:
+    """The indicators no row named that a row whose label was unsure may have been (those the
+    template orders between that row's neighbours): not found rather than not printed, so a
+    person looks (the unsure row may have taken another's place)."""
+    order = sorted(matched, key=lambda j: matched[j])  # template indices in table order
+    out = set()
+    for k, j in enumerate(order):
+        if sims[j] > INFERRED_ROW:
+            continue
+        low = order[k - 1] if k else -1
+        high = order[k + 1] if k + 1 < len(order) else n
+        out |= {g for g in range(min(low, high) + 1, max(low, high)) if g not in matched}
+    return out
+
+
+def _right_of(row: RowView, header: HeaderCell | None) -> Placed | None:
+    """The first cell right of the one under `header` that holds a value."""
+    under = _cell_under(row, header.placed)[0] if header is not None else None
+    if under is None:
+        return None
+    return next((p for p in row.cells if p.x0 >= under.x1 - 1e-6 and p.cell.text.strip() and not is_label(p.cell.text)),
+                None)
+
+
+def _place_misread_rows(rows: list[RowView], unknown: list[int], spec: TableSpec, labels: list[list[str]],
+                        matched: dict[int, int], sims: dict[int, float]) -> list[int]:
+    """Rows with values whose label names no indicator. Read from ink (a scan), such a row is
+    most likely one whose label was misread: it is placed as the indicator, among those no row
+    named, that the template orders between its neighbours' (where they are in the template's
+    order; else any) and that its label is most like, trusted as little as a row placed by
+    order (so flagged). Exact text (a document, a text layer) is never misread: its rows stay
+    unknown. Returns the rows left unknown."""
+    left = []
+    by_row = {i: j for j, i in matched.items()}
+    for i in unknown:
+        table = rows[i].cells[0].table
+        if not table.on_page or table.from_text_layer:
+            left.append(i)
+            continue
+        before = [by_row[k] for k in range(i) if k in by_row]
+        after = [by_row[k] for k in range(i + 1, len(rows)) if k in by_row]
+        low, high = (before[-1] if before else -1), (after[0] if after else len(spec.rows))
+        free = [j for j in range(len(spec.rows)) if j not in matched]
+        between = [j for j in free if low < j < high] if low < high else free
+        if not between:
+            left.append(i)
+            continue
+        texts = {indicator_label(p.cell.text) for p in rows[i].labels} | {indicator_label(rows[i].path)}
+        best = max(between, key=lambda j: max((similarity(t, label) for t in texts for label in labels[j]), default=0.0))
+        matched[best], sims[best], by_row[i] = i, INFERRED_ROW, best
+    return left
+
+
+def _other_row(row: RowView) -> dict:
+    """A printed row that names no indicator, as printed (see TableMatch.other_rows)."""
+    return {"label": "".join(p.cell.text for p in row.labels),
+            "values": [p.cell.text for p in row.cells if not is_label(p.cell.text)],
+            "page": row.cells[0].page if row.cells[0].table.on_page else None}
 
 
 MATCHERS = {"rows": match_rows_table, "column_groups": match_group_table, "indicators": match_indicator_table}
@@ -877,12 +974,18 @@ class Reconstruction:
     template: Template | None
     cells: dict[str, CellResult]
     warnings: list[str]
+    other_rows: list[dict] = field(default_factory=list)  # see TableMatch
 
 
 def reconstruct(readings: list[list[Table]], templates: list[Template]) -> Reconstruction:
     """The report's cells under the template that fits best, from one or more structure
     readings of its tables (reconciled cell by cell, see reconcile.py)."""
-    grouped = [group_fragments(tables, templates) for tables in readings]
+    dropped: list[Table] = []
+    grouped = [group_fragments(tables, templates, dropped) for tables in readings]
+    # a table of numbers no template's labels were read in (a page turned the wrong way up, a
+    # fragment whose labels were lost) may be the rest of the report's table
+    unread_numbers = any(sum(1 for c in t.cells if parse_value(c.text).value is not None) >= UNREAD_TABLE_NUMBERS
+                         for t in dropped)
     best: tuple[float, Template, list[dict[str, TableMatch | None]]] | None = None
     for template in templates:
         matches = []
@@ -906,7 +1009,15 @@ def reconstruct(readings: list[list[Table]], templates: list[Template]) -> Recon
             match = per_table[tid]
             if match is None or not match.found:
                 match = TableMatch(cells={cid: _result(None, 0.0, spec, "") for cid in spec.cell_ids()})
+            elif unread_numbers and spec.layout == "indicators":
+                # what the table read does not print may be in the part that could not be read
+                match.cells.update({cid: _result(None, 0.0, spec, "") for cid, cell in match.cells.items()
+                                    if not cell.printed})
+                note = "a table of numbers whose labels could not be read may hold the indicators not found"
+                if note not in warnings:
+                    warnings.append(note)
             cells.update(match.cells)
             warnings += [note for note in match.notes if note not in warnings]
     ordered = [{cid: cells[cid] for cid in template.cell_ids()} for cells in per_reading]
-    return Reconstruction(template, reconcile(ordered), warnings)
+    other_rows = [row for per_table in matches[:1] for m in per_table.values() if m for row in m.other_rows]
+    return Reconstruction(template, reconcile(ordered), warnings, other_rows)

@@ -15,6 +15,7 @@ agree.
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 
 import numpy as np
 
@@ -87,7 +88,12 @@ class ArithmeticChecks:
     def __call__(self, template: Template, cells: dict[str, CellResult]) -> list[str]:
         """Marks cells in failed checks, repairs a unique misreading; returns the checks the
         document itself breaks (inconsistencies)."""
-        values = {cid: c.value for cid, c in cells.items() if c.found and c.parse_ok}
+        # a cell whose row is in doubt is no known value: the identities it is in wait for a person
+        values = {cid: c.value for cid, c in cells.items() if c.found and c.parse_ok and not c.row_doubt}
+        # an identity over optional parts (a pre-2019 table's) where the table prints none of them
+        template = replace(template, identities=tuple(
+            ident for ident in template.identities
+            if not ident.parts_printed or any(cells[cid].printed for cid in ident.rhs if cid in cells)))
         if self.options.repair:
             self._solve_unreadable(template, cells, values)
         failed = failed_identities(template, values)

@@ -80,7 +80,7 @@ class ConfidenceScorer:
                 # a seal crossed what was read, or lay over a cell read as blank: strokes, or a
                 # whole faint digit, may have gone with its red ink, and nothing in the reading says so
                 cell.needs_review = True
-            if opt.review_disputed and cell.disputed is not None:
+            if opt.review_disputed and cell.disputed is not None or cell.row_doubt:
                 cell.needs_review = True
             if opt.review_failed_checks and cell.check_review:
                 cell.needs_review = True
