@@ -806,12 +806,20 @@ def match_indicator_table(rows: list[RowView], spec: TableSpec) -> TableMatch:
     """A pre-2019 report's indicator table: offices printed different indicators in different
     orders, so each row is matched by its own labels to the indicator they name, each indicator
     once; a label that repeats (其他情形数 under 行政复议 and under 行政诉讼) goes to the indicator
-    within the one whose row stands last above it. An indicator no row names is not printed (not zero, not flagged); a row that names none is
-    placed by order where its label may be misread (_place_misread_rows), else kept as printed
-    (other_rows). Values under their columns' headers (by order in a text extraction)."""
+    within the one whose row stands last above it. An indicator no row names is not printed (not
+    zero, not flagged); a row that names none is placed by order where its label may be misread
+    (_place_misread_rows), else kept as printed (other_rows). Values under their columns'
+    headers (by order in a text extraction)."""
     headers = find_headers(rows, spec.columns, skip=set())
     labels = [[indicator_label(label) for label in spec_row.labels] for spec_row in spec.rows]
     within = {spec_row.id: spec_row.within for spec_row in spec.rows}
+    chains = {}  # each indicator's wholes, nearest first
+    for spec_row in spec.rows:
+        chain, parent = [], spec_row.within
+        while parent:
+            chain.append(parent)
+            parent = within.get(parent, "")
+        chains[spec_row.id] = chain
     matched: dict[int, int] = {}
     sims: dict[int, float] = {}
     unknown_rows: list[int] = []
@@ -820,18 +828,13 @@ def match_indicator_table(rows: list[RowView], spec: TableSpec) -> TableMatch:
     for i, row in enumerate(rows):
         if not row.labels or i in header_rows:
             continue
-        # each label cell, and all of them: 其中 may be a cell of its own, a unit (万元) one after
-        texts = {indicator_label(p.cell.text) for p in row.labels} | {indicator_label(row.path)}
+        texts = _row_texts(row)
         best, best_score = None, 0.0
         for j, spec_row in enumerate(spec.rows):
             if j in matched:
                 continue
             score = max(similarity(text, label) for text in texts for label in labels[j])
-            chain, parent = [], spec_row.within
-            while parent:
-                chain.append(parent)
-                parent = within.get(parent, "")
-            if section and section in chain:
+            if section and section in chains[spec_row.id]:
                 score += 0.05  # a part of the indicator whose section it stands in
             if score > best_score:
                 best, best_score = j, score
@@ -892,6 +895,7 @@ def match_indicator_table(rows: list[RowView], spec: TableSpec) -> TableMatch:
                 placed = beside.get(r)
                 out.cells[cid] = _result(placed, INFERRED_ROW * sims[j], spec, column, spec_row.decimal) \
                     if placed is not None else _blank_result(INFERRED_ROW * sims[j])
+                out.cells[cid].row_doubt = True  # its column is a guess
                 continue
             if header is None:
                 out.cells[cid] = _not_printed_result() if column not in printed else _result(None, 0.0, spec, column)
@@ -899,9 +903,14 @@ def match_indicator_table(rows: list[RowView], spec: TableSpec) -> TableMatch:
             placed, share = _cell_under(rows[r], header.placed)
             label_score = min(sims[j], header.score) * min(1.0, share / 0.6)
             out.cells[cid] = _result(placed if share > 0.3 else None, label_score, spec, column, spec_row.decimal)
-        for cid, _ in ids:
             out.cells[cid].row_doubt = sims[j] <= INFERRED_ROW
     return out
+
+
+def _row_texts(row: RowView) -> set[str]:
+    """What may name a row's indicator: each of its label cells, and all of them together (其中
+    may be a cell of its own, a unit such as 万元 one after it)."""
+    return {indicator_label(p.cell.text) for p in row.labels} | {indicator_label(row.path)}
 
 
 def _doubtful_gaps(matched: dict[int, int], sims: dict[int, float], n: int) -> set[int]:
@@ -951,7 +960,7 @@ def _place_misread_rows(rows: list[RowView], unknown: list[int], spec: TableSpec
         if not between:
             left.append(i)
             continue
-        texts = {indicator_label(p.cell.text) for p in rows[i].labels} | {indicator_label(rows[i].path)}
+        texts = _row_texts(rows[i])
         best = max(between, key=lambda j: max((similarity(t, label) for t in texts for label in labels[j]), default=0.0))
         matched[best], sims[best], by_row[i] = i, INFERRED_ROW, best
     return left
