@@ -49,6 +49,7 @@ class TableSpec:
     signed_columns: frozenset[str] = frozenset()
     one_row_forms: tuple[OneRowForm, ...] = ()
     optional_columns: frozenset[str] = frozenset()  # printed by some offices only (历年累计)
+    not_above: dict[str, str] = field(default_factory=dict)  # a column no row holds more in than in another
 
     def row_forms(self) -> list[tuple[tuple[RowSpec, ...], OneRowForm | None]]:
         """The rows as the template has them, and as each one-row form prints them."""
@@ -120,6 +121,7 @@ def _table(table_id: str, raw: dict) -> TableSpec:
         one_row_forms=tuple(OneRowForm(tuple(f["labels"]), f["into"], tuple(f["rows"]))
                             for f in raw.get("one_row_forms", ())),
         optional_columns=frozenset(raw.get("optional_columns", ())),
+        not_above=dict(raw.get("not_above", {})),
     )
 
 

@@ -99,7 +99,7 @@ class ArithmeticChecks:
         failed = failed_identities(template, values)
         if not failed:
             self._judge(template, cells, values, [])
-            return []
+            return self._bounds(template, cells, values)
         involved = {cid for ident in failed for cid in (*ident.lhs, *ident.rhs)}
         alternatives = {cid: candidate_readings(cells[cid], *self._column_kind(template, cid)) for cid in involved}
         for cid, alts in alternatives.items():
@@ -119,7 +119,28 @@ class ArithmeticChecks:
         inconsistencies = [ident.name for ident in failed
                            if all(self._trusted(cells[cid]) for cid in (*ident.lhs, *ident.rhs))]
         self._judge(template, cells, values, failed)
-        return inconsistencies
+        return inconsistencies + self._bounds(template, cells, values)
+
+    def _bounds(self, template: Template, cells: dict[str, CellResult], values: dict) -> list[str]:
+        """A column that holds no more than another of its row (this year's count against 历年累计,
+        `not_above` in the template): where a row's breaks it, its two cells are shown unless
+        exact, and the document's own inconsistency where both are."""
+        broken = []
+        for tid, spec in template.tables.items():
+            for low, high in spec.not_above.items():
+                for row in spec.rows:
+                    pair = (f"{tid}/{row.id}/{low}", f"{tid}/{row.id}/{high}")
+                    if any(values.get(cid) is None for cid in pair) or values[pair[0]] <= values[pair[1]]:
+                        continue
+                    name = f"{tid}.{low}_within_{high}[{row.id}]"
+                    for cid in pair:
+                        cells[cid].checks_failed.append(name)
+                        if not self._trusted(cells[cid]):
+                            cells[cid].check_factor *= self.options.failure_factor
+                            cells[cid].check_review = True
+                    if all(self._trusted(cells[cid]) for cid in pair):
+                        broken.append(name)
+        return broken
 
     def _judge(self, template: Template, cells: dict[str, CellResult], values: dict, failed: list[Identity]):
         """Which cells the identities vouch for and which they refute. An identity evaluated in
