@@ -26,6 +26,9 @@ PRE2019 = DATA / "pre2019"
 # the tables' own arithmetic, checked by hand: 环境与国土资源局 2018 received 13 requests (36 over
 # the years) by channels that add up to 11 (34); 公安局 2013 refused 1 without printing its ground
 DOES_NOT_ADD_UP = {"pingtan_hgj_2018.html": ["s.requests[year]", "s.requests[cumulative]"]}
+# the text against the table, as read by hand: 食品药品监督管理局 2012 says 3 applications received
+# where its table prints 0 (a true contradiction); no other statement contradicts its table
+CONTRADICTED = {"pingtan_spyj_2012.html": ["2012年，我局共收到依申请公开3件，以网上申请公开形式的申请3件。"]}
 TABLES = sorted(p for p in PRE2019.glob("pingtan_*.truth.json") if json.loads(p.read_text(encoding="utf-8"))["table"])
 
 
@@ -65,6 +68,8 @@ def test_a_real_indicator_table_reads_every_printed_indicator_and_invents_none(t
     assert printed == set(want)  # every other indicator is not printed: null, not flagged
     assert not any(cell["needs_review"] for cell in data["cells"].values())
     assert data["inconsistencies"] == DOES_NOT_ADD_UP.get(truth["source"], [])
+    fails = [check["statement"]["text"] for check in data["cross_checks"] if check["status"] == "fail"]
+    assert fails == CONTRADICTED.get(truth["source"], [])
 
 
 @pytest.mark.skipif(shutil.which("chromium") is None, reason="Debian chromium is installed by `make test`")
