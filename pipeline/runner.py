@@ -22,7 +22,7 @@ from .read.layout import (LayoutOptions, PageNormaliser, erase_lines, find_table
 from .read.ocr import (LineJob, LineReader, OrientationClassifier, PPOCRRecognizer, Recognition, add_reading,
                        slash_not_one, weigh_second_look)
 from .read.prose import document_lines, parse_title, split_sections
-from .read.reconstruct import reconstruct
+from .read.reconstruct import from_statements, reconstruct
 from .read.volumes import PageSummary, Part, split_volume
 from .read.structure.ruled import RuledReading, build_grid, cell_edges, mark_sealed
 from .read.structure.text import TextReading
@@ -30,8 +30,11 @@ from .templates import load_templates
 from .types import InputError, Page, PageLayout, Picture, ProseLine, Report, Table, failure_reason
 from .verify.checks import ArithmeticChecks
 from .verify.confidence import ConfidenceScorer
-from .verify.text_vs_table import describe_failure, text_vs_table
+from .verify.text_vs_table import describe_failure, stated_cells, text_vs_table
 from .verify.years import agency_name
+
+
+PROSE_FORMAT = "pre-2019"  # the format whose reports may state their numbers in prose alone
 
 
 @dataclass
@@ -308,6 +311,9 @@ class Pipeline:
         title_lines = document.title_lines or (layouts[0].title_lines if layouts else [])
         agency, year = parse_title(title_lines or [line.text for line in prose[:6]])
         t = timings.add("reconstruct", t)
+        stated = stated_cells(sections, PROSE_FORMAT) if recon.template is None else {}
+        if stated:  # no table, but the text states the numbers (a report of 2008-2018)
+            recon = from_statements(next(t for t in self.templates if t.id == PROSE_FORMAT), stated)
         if recon.template is None:
             raise InputError("no report statistics table found (is this an annual report?)")
         document.enter("checks")
@@ -317,7 +323,7 @@ class Pipeline:
         self.score(recon.cells)
         t = timings.add("confidence", t)
         document.enter("cross_checks")
-        cross_checks = text_vs_table(sections, recon.template.id, recon.cells)
+        cross_checks = [] if stated else text_vs_table(sections, recon.template.id, recon.cells)
         timings.add("cross_checks", t)
         warnings = document.warnings + ([part.warning] if part and part.warning else []) + recon.warnings + \
             [f"the document's numbers do not add up: {name}" for name in inconsistencies] + \

@@ -240,6 +240,7 @@ class CellResult:
     # its row is in doubt: a pre-2019 indicator whose label was read only loosely or placed by
     # order, or found printed by one structure reading only; a person checks where it stands
     row_doubt: bool = False
+    from_text: bool = False  # stated by the report's text, which prints no table (verify/text_vs_table.stated_cells)
 
     def to_json(self) -> dict:
         out = {"value": self.value, "text": self.text, "confidence": round(self.confidence, 4),
@@ -262,6 +263,8 @@ class CellResult:
             out["printed"] = False
         if self.row_doubt:
             out["row_doubt"] = True
+        if self.from_text:
+            out["from_text"] = True
         if self.needs_review:
             out["reason"] = flag_reason(out)
         return out
@@ -282,7 +285,9 @@ def flag_reason(cell: dict) -> str:
         parts.append("not a number")
     if cell.get("sealed"):
         parts.append("under a seal")
-    if cell.get("row_doubt"):
+    if cell.get("from_text"):
+        parts.append("stated by the text in words that may count another quantity, or read unsurely")
+    elif cell.get("row_doubt"):
         parts.append("its row's label was not read surely")
     return "; ".join(parts) or f"low confidence ({cell['confidence']:.2f})"
 

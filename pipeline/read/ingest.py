@@ -30,6 +30,7 @@ DOCUMENT_KINDS = ("docx", "office", "html", "mhtml", "webzip", "text")  # read b
 INPUT_SUFFIXES = IMAGE_SUFFIXES | {".pdf"} | DOCUMENT_SUFFIXES  # what a folder is searched for
 MAX_IMAGE_PIXELS = 120_000_000  # larger images are refused rather than exhausting memory
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_MARKUP = re.compile(r"<(div|p|body|span|br)\b")
 
 
 def _natural_key(path: Path) -> list:
@@ -115,7 +116,8 @@ def sniff(path: Path) -> str:
     lowered = text[:65536].lower()
     if "mime-version:" in lowered[:4096] and "multipart/related" in lowered:
         return "mhtml"
-    if "<html" in lowered or "<table" in lowered or "<!doctype html" in lowered:
+    if "<html" in lowered or "<table" in lowered or "<!doctype html" in lowered or \
+            (path.suffix.lower() in WEB_SUFFIXES and _MARKUP.search(lowered)):  # a page's article cut out
         return "html"
     if path.suffix.lower() in TEXT_SUFFIXES:
         return "text"

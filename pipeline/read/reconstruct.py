@@ -1030,3 +1030,12 @@ def reconstruct(readings: list[list[Table]], templates: list[Template]) -> Recon
     ordered = [{cid: cells[cid] for cid in template.cell_ids()} for cells in per_reading]
     other_rows = [row for per_table in matches[:1] for m in per_table.values() if m for row in m.other_rows]
     return Reconstruction(template, reconcile(ordered), warnings, other_rows)
+
+
+def from_statements(template: Template, stated: dict[str, CellResult]) -> Reconstruction:
+    """A report whose text states its numbers and prints no table (many of 2008-2018): the
+    cells its statements give (see verify/text_vs_table.stated_cells), every other one not
+    printed."""
+    cells = {cid: stated.get(cid) or _not_printed_result() for cid in template.cell_ids()}
+    return Reconstruction(template, cells, ["no statistics table: the indicators its text states are read from "
+                                            "the text (from_text)"])

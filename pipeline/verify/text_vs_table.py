@@ -255,6 +255,24 @@ def text_vs_table(sections: list[Section], template_id: str, cells: dict[str, Ce
     return checks
 
 
+def stated_cells(sections: list[Section], template_id: str) -> dict[str, CellResult]:
+    """The cells a report without a table states in its text (a report on 2008-2018 that prints
+    no statistics table): each statement whose words name one cell, the first of each cell;
+    read from the text (`from_text`), in doubt where a word of its clause makes its number
+    possibly another quantity (约, 余, 累计 …) or it was read unsurely."""
+    threshold = text_config()["statement_confidence"]
+    out: dict[str, CellResult] = {}
+    for statement in find_statements(sections):
+        readings = statement.readings.get(template_id) or []
+        if len(readings) != 1 or len(readings[0]) != 1 or "*" in readings[0][0] or readings[0][0] in out:
+            continue
+        out[readings[0][0]] = CellResult(
+            value=_number(statement.value), text=statement.text, confidence=0.0, needs_review=False,
+            page=statement.page, bbox=statement.bbox, label_score=1.0, ocr_score=statement.confidence,
+            from_text=True, row_doubt=bool(statement.hedge) or statement.confidence < threshold)
+    return out
+
+
 def describe_failure(check: dict) -> str:
     """A fail as one warning line."""
     where = f" (page {check['statement']['page']})" if check["statement"]["page"] else ""

@@ -132,3 +132,30 @@ def test_generated_pre2019_values_keep_every_identity_over_the_parts_printed():
         printed = set(content.values)
         checked = [ident for ident in template.identities if any(cid in printed for cid in ident.rhs)]
         assert failed_identities(replace(template, identities=tuple(checked)), values) == [], seed
+
+
+PROSE_ONLY = sorted(p for p in PRE2019.glob("*.truth.json") if json.loads(p.read_text(encoding="utf-8"))["prose_only"])
+
+
+def test_a_real_report_without_a_table_gives_the_indicators_its_text_states(tmp_path):
+    """Seven real reports print no table; where their text states an indicator (主动公开 N 条,
+    收到申请 N 件, 未发生行政复议), it is that cell, marked as read from the text and flagged where its
+    words hedge (累计, 余); every value is a number the hand-read statements hold, in their sentence."""
+    assert main(["run", str(PRE2019), "-o", str(tmp_path)]) in (0, 1)
+    read = 0
+    for truth_path in PROSE_ONLY:
+        truth = json.loads(truth_path.read_text(encoding="utf-8"))
+        out = tmp_path / f"{PRE2019.joinpath(truth['source']).stem}.json"
+        if not out.exists():
+            continue  # nothing its text states in words the rules know: an error line, not a guess
+        data = json.loads(out.read_text(encoding="utf-8"))
+        assert_valid_output(data)
+        assert data["template"] == "pre-2019" and data["report"]["year"] == truth["year"]
+        stated = {cid: cell for cid, cell in data["cells"].items() if cell.get("printed", True)}
+        assert stated and all(cell["from_text"] for cell in stated.values())
+        for cid, cell in stated.items():
+            sentence = "".join(cell["text"].split())
+            assert any(st["value"] == cell["value"] and "".join(st["sentence"].split())[:12] in sentence
+                       for st in truth["statements"]) or cell["value"] == 0, (truth["source"], cid, cell)
+        read += 1
+    assert read >= 5
