@@ -14,7 +14,7 @@ from pathlib import Path
 from ..batch.output import write_atomic
 from ..read.prose import NUMERALS, compact
 from ..templates import cell_labels, load_templates
-from ..verify.years import carry_over, same_agency
+from ..verify.years import same_agency, year_link
 
 SECTION_NAMES = {1: "总体情况", 2: "主动公开政府信息情况", 3: "收到和处理政府信息公开申请情况",
                  4: "政府信息公开行政复议、行政诉讼情况", 5: "存在的主要问题及改进情况", 6: "其他需要报告的事项"}
@@ -103,9 +103,10 @@ def compare_reports(a: dict, b: dict) -> dict:
                      f"{later['report'].get('agency')}")
     cross = [dict(c, year=y) for d, y in ((earlier, y0), (later, y1)) for c in d.get("cross_checks", [])
              if c["kind"] == "text_vs_table"]
-    if y0 and y1 and y1 == y0 + 1:
-        cross.append(dict(carry_over(earlier, later, match or "compared as asked"), year=f"{y0}-{y1}"))
-    elif y0 == y1:
+    link = year_link(earlier, later, match or "compared as asked") if y0 and y1 and y1 == y0 + 1 else None
+    if link is not None:
+        cross.append(dict(link, year=f"{y0}-{y1}"))
+    elif y0 and y0 == y1:
         notes.append("both reports are of the same year")
     rows = _changes(earlier, later)
     return {"reports": [{"source": d["source"], "agency": d["report"].get("agency"), "year": d["report"].get("year"),

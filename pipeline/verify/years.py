@@ -1,8 +1,8 @@
 """One agency across years: which reports in an output folder are the same agency's (its
 name is printed with or without the places above it: 淮安市洪泽区人民政府 in 2024, 洪泽区人民政府
 in 2023), an agency key for the exports (a panel of agency × year is one group-by), and the
-carry-over check between consecutive years: this year's 上年结转 is last year's 结转下年度,
-column by column.
+check between consecutive years: this year's 上年结转 is last year's 结转下年度, column by column
+(the national grids), or this year's 历年累计 is last year's plus this year's (pre-2019 tables).
 
 The rule is conservative: two names are one agency when they are equal, or when the longer is
 the shorter with higher-level places before it (each ending 省/自治区/市/州/地区/盟/县/区/旗) and
@@ -84,12 +84,61 @@ def carry_over(earlier: dict, later: dict, match: str) -> dict:
             "agency_match": match, "values": columns}
 
 
+def cumulative_link(earlier: dict, later: dict, match: str) -> dict | None:
+    """Two consecutive pre-2019 reports: an indicator's count over the years (历年累计) is last
+    year's plus this year's, for each indicator both print it for; None where none is."""
+    y0, y1 = earlier["report"]["year"], later["report"]["year"]
+    values, statuses, cells = {}, [], []
+    for cid in later["cells"]:
+        if not cid.startswith("s/") or not cid.endswith("/cumulative"):
+            continue
+        before, before_sure = _cell(earlier, cid)
+        after, after_sure = _cell(later, cid)
+        this_year, year_sure = _cell(later, cid.removesuffix("cumulative") + "year")
+        if before is None or after is None or this_year is None:
+            continue
+        if after == before + this_year:
+            status = "pass"
+        else:
+            status = "fail" if before_sure and after_sure and year_sure else "uncertain"
+            cells += [f"{earlier['source']}:{cid}", f"{later['source']}:{cid}"]
+        statuses.append(status)
+        values[cid.split("/")[1]] = {f"cumulative_{y0}": before, f"year_{y1}": this_year, f"cumulative_{y1}": after,
+                                     "status": status}
+    if not values:
+        return None
+    status = "fail" if "fail" in statuses else "uncertain" if "uncertain" in statuses else "pass"
+    return {"id": f"years/{y0}-{y1}", "kind": "year_over_year", "status": status,
+            "cells": cells or [f"{later['source']}:s/{row}/cumulative" for row in values],
+            "reports": {str(y0): earlier["source"], str(y1): later["source"]},
+            "agency_match": match, "values": values}
+
+
+NATIONAL = ("2019", "2021")
+
+
+def year_link(earlier: dict, later: dict, match: str) -> dict | None:
+    """The check between two consecutive reports of one agency: the carry-over of applications
+    between the national grids, the counts over the years between pre-2019 tables; none
+    across the change of format (the quantities differ)."""
+    formats = (earlier["template"], later["template"])
+    if all(f in NATIONAL for f in formats):
+        return carry_over(earlier, later, match)
+    if formats == ("pre-2019", "pre-2019"):
+        return cumulative_link(earlier, later, match)
+    return None
+
+
 def describe_carry_over(check: dict) -> str:
-    """A failed or uncertain carry-over as one line."""
+    """A failed or uncertain year-over-year check as one line."""
     (y0, earlier), (y1, later) = check["reports"].items()
-    columns = ", ".join(f"{col} {v[f'carried_out_{y0}']} → {v[f'carried_in_{y1}']}"
-                        for col, v in check["values"].items() if v["status"] != "pass")
-    return f"carry-over {check['status']}: {earlier} ({y0}) 结转下年度 against {later} ({y1}) 上年结转: {columns}"
+    wrong = {key: v for key, v in check["values"].items() if v["status"] != "pass"}
+    if all(f"carried_out_{y0}" in v for v in wrong.values()):
+        columns = ", ".join(f"{col} {v[f'carried_out_{y0}']} → {v[f'carried_in_{y1}']}" for col, v in wrong.items())
+        return f"carry-over {check['status']}: {earlier} ({y0}) 结转下年度 against {later} ({y1}) 上年结转: {columns}"
+    rows = ", ".join(f"{row} {v[f'cumulative_{y0}']} + {v[f'year_{y1}']} → {v[f'cumulative_{y1}']}"
+                     for row, v in wrong.items())
+    return f"counts over the years {check['status']}: {earlier} ({y0}) 历年累计 + {later} ({y1}) 本年 against its 历年累计: {rows}"
 
 
 def link_years(reports: list[tuple[str, dict]]) -> tuple[list[str], dict[str, str]]:
@@ -117,11 +166,13 @@ def link_years(reports: list[tuple[str, dict]]) -> tuple[list[str], dict[str, st
                 if later["report"]["year"] != earlier["report"]["year"] + 1:
                     continue
                 try:
-                    check = carry_over(earlier, later,
-                                       same_agency(earlier["report"]["agency"], later["report"]["agency"]) or
-                                       f"both under {keys[agency_name(later['report']['agency'])]}")
+                    check = year_link(earlier, later,
+                                      same_agency(earlier["report"]["agency"], later["report"]["agency"]) or
+                                      f"both under {keys[agency_name(later['report']['agency'])]}")
                 except Exception as e:
                     failures[stem1] = failure_reason(e)
+                    continue
+                if check is None:
                     continue
                 new_checks[stem0].append(check)
                 new_checks[stem1].append(check)

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from pipeline.cli import main
 from pipeline.generate.reports import generate_series
-from pipeline.verify.years import agency_keys, same_agency
+from pipeline.verify.years import agency_keys, describe_carry_over, same_agency, year_link
 
 from ..conftest import DATA, assert_valid_output
 
@@ -111,3 +111,23 @@ def test_the_published_pair_carries_over(tmp_path, capsys):
     assert all(v == {"carried_out_2023": 0, "carried_in_2024": 0, "status": "pass"} for v in check["values"].values())
     assert check["agency_match"] == "洪泽区人民政府 is 淮安市洪泽区人民政府 without the places above it (淮安市)"
     assert a["report"]["agency_key"] == b["report"]["agency_key"] == "淮安市洪泽区人民政府"
+
+
+def _pre2019(year: int, source: str, values: dict) -> dict:
+    return {"template": "pre-2019", "source": source, "report": {"agency": "平潭综合实验区公安局", "year": year},
+            "cells": {cid: {"value": v, "confidence": 1.0, "needs_review": False} for cid, v in values.items()}}
+
+
+def test_counts_over_the_years_link_two_pre2019_reports_and_no_check_crosses_formats():
+    earlier = _pre2019(2012, "gaj_2012.html", {"s/requests.total/year": 1, "s/requests.total/cumulative": 1,
+                                               "s/proactive.total/year": 205, "s/proactive.total/cumulative": 205})
+    later = _pre2019(2013, "gaj_2013.html", {"s/requests.total/year": 2, "s/requests.total/cumulative": 3,
+                                             "s/proactive.total/year": 235, "s/proactive.total/cumulative": 440})
+    check = year_link(earlier, later, "the same name")
+    assert check["status"] == "pass" and set(check["values"]) == {"requests.total", "proactive.total"}
+    later["cells"]["s/proactive.total/cumulative"]["value"] = 450  # 205 + 235 is 440
+    check = year_link(earlier, later, "the same name")
+    assert check["status"] == "fail" and check["values"]["proactive.total"]["status"] == "fail"
+    assert "历年累计" in describe_carry_over(check)
+    national = {"template": "2019", "source": "gaj_2019.pdf", "report": {"year": 2013}, "cells": {}}
+    assert year_link(earlier, national, "the same name") is None
