@@ -164,7 +164,7 @@ def _summary(results: list[JobResult], batch_plan, missing, out_dir: Path, probl
         stages = ", ".join(sorted({p.stage for p in side}))
         console.print(f"{len(side)} side products failed ({stages}); their reports were written: see "
                       f"{out_dir}/errors.jsonl", highlight=False)
-    console.print(f"results: {out_dir}/*.json, cells.csv, reports.csv, reports.xlsx, reports.parquet, review.sqlite, "
+    console.print(f"results: {out_dir}/*.json, cells.csv, reports.csv, reports.xlsx, reports.parquet, panel.csv, review.sqlite, "
                   f"manifest.jsonl; review: open {out_dir}/review.html or run `reportocr review {out_dir}`",
                   highlight=False)
 

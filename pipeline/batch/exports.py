@@ -2,17 +2,19 @@
 agency's years: years.py): cells.csv (long),
 reports.csv, reports.xlsx and reports.parquet (wide: one row per report, one column per cell id,
 under a header row of ids and one of the printed labels; flagged cells highlighted in the
-workbook, listed in the Parquet file), the reports and cells as tables of the batch's database,
-and review.html."""
+workbook, listed in the Parquet file), panel.csv (the quantities every format counts alike), the
+reports and cells as tables of the batch's database, and review.html."""
 from __future__ import annotations
 
 import csv
+from functools import lru_cache
 from pathlib import Path
 
 import sqlalchemy as sa
+import yaml
 
 from ..failpoints import failpoint
-from ..templates import cell_labels, load_templates
+from ..templates import CONFIG_DIR, cell_labels, load_templates
 from ..types import failure_reason, flag_reason
 from ..verify.years import link_years
 from . import output
@@ -76,6 +78,41 @@ def write_reports_csv(out_dir: Path, reports: list[tuple[str, dict]]) -> Path:
         w.writerow([""] * len(FIXED) + [label for _, label in columns])
         for fixed, cells in _rows(reports):
             w.writerow(fixed + ["" if v is None else v for v, _ in cells])
+    return path
+
+
+@lru_cache(maxsize=1)
+def panel_quantities() -> dict[str, dict]:
+    """configs/panel.yaml: the quantities every format counts alike, and their cells in each."""
+    return yaml.safe_load((CONFIG_DIR / "panel.yaml").read_text(encoding="utf-8"))["quantities"]
+
+
+def panel_value(data: dict, quantity: dict) -> tuple[float | int | None, bool]:
+    """A report's value of a panel quantity (the sum of its cells; None where one is not printed
+    or not found, or the format has no such cells) and whether a cell of it is flagged."""
+    ids = quantity.get(data["template"]) or []
+    cells = [data["cells"].get(cid) for cid in ids]
+    if not ids or any(c is None or not c.get("printed", True) or (c["value"] is None and c["confidence"] == 0)
+                      for c in cells):
+        return None, any(c is not None and c["needs_review"] for c in cells)
+    return sum(c["value"] or 0 for c in cells), any(c["needs_review"] for c in cells)
+
+
+def write_panel_csv(out_dir: Path, reports: list[tuple[str, dict]]) -> Path:
+    """One row per report, the quantities all formats count alike (configs/panel.yaml), each
+    with whether a cell of it is flagged: a panel of one agency over 2008-2025 is a group-by
+    on agency_key and year."""
+    quantities = panel_quantities()
+    path = out_dir / "panel.csv"
+    with output.replacing(path) as tmp, tmp.open("w", encoding="utf-8-sig", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["source", "source_pages", "agency", "agency_key", "year", "template"] +
+                   [name for q in quantities for name in (q, f"{q}_flagged")])
+        for _, data in reports:
+            values = [panel_value(data, quantity) for quantity in quantities.values()]
+            w.writerow([data["source"], source_pages(data), data["report"]["agency"], data["report"].get("agency_key"),
+                        data["report"]["year"], data["template"]] +
+                       [x for value, flagged in values for x in ("" if value is None else value, str(flagged).lower())])
     return path
 
 
@@ -185,6 +222,7 @@ def write_batch_exports(out_dir: Path, db_url: str | None = None) -> tuple[list[
                         ("reports.csv", lambda: write_reports_csv(out_dir, exportable)),
                         ("reports.xlsx", lambda: write_reports_xlsx(out_dir, exportable)),
                         ("reports.parquet", lambda: write_reports_parquet(out_dir, exportable)),
+                        ("panel.csv", lambda: write_panel_csv(out_dir, exportable)),
                         ("the database", lambda: write_database(out_dir, exportable, db_url)),
                         ("review.html", lambda: write_review_html(out_dir, exportable))):
         try:

@@ -19,7 +19,7 @@ from pipeline.config import RunOptions
 from pipeline.evaluate import Score
 from pipeline.generate import generate_batch
 
-from ..conftest import assert_valid_output
+from ..conftest import DATA, assert_valid_output
 
 
 def _reports(out):
@@ -180,3 +180,28 @@ def test_a_folder_of_page_images_reads_as_its_pdf_and_resumes(generated, tmp_pat
     assert result.done_before == [folder] and result.jobs == []
     (folder / "page1.png").unlink()
     assert len(plan([folder], out).jobs) == 1
+
+
+def test_a_panel_of_both_eras_is_one_table(tmp_path):
+    """Reports of 2013 and 2018 (pre-2019 indicator tables) and of 2020 (the 2019 grid) in one
+    batch: panel.csv holds the quantities every format counts alike (configs/panel.yaml) side by
+    side, each from its own format's cells."""
+    import csv
+
+    src = tmp_path / "in"
+    src.mkdir()
+    for path in (DATA / "pre2019" / "pingtan_gaj_2013.html", DATA / "pre2019" / "pingtan_hgj_2018.html",
+                 DATA / "corpus" / "pingtan_jjf_2020.html"):
+        shutil.copy(path, src / path.name)
+    assert main(["run", str(src), "-o", str(tmp_path / "out")]) == 0
+    with (tmp_path / "out" / "panel.csv").open(encoding="utf-8-sig") as f:
+        rows = {row["source"]: row for row in csv.DictReader(f)}
+    assert {name: rows[name]["template"] for name in rows} == {
+        "pingtan_gaj_2013.html": "pre-2019", "pingtan_hgj_2018.html": "pre-2019", "pingtan_jjf_2020.html": "2019"}
+    assert [rows["pingtan_gaj_2013.html"][q] for q in ("requests_received", "granted", "reviews", "lawsuits")] == \
+        ["2", "2", "0", "0"]
+    assert rows["pingtan_hgj_2018.html"]["requests_received"] == "13"
+    truth = json.loads((DATA / "corpus" / "pingtan_jjf_2020.truth.json").read_text(encoding="utf-8"))["cells"]
+    lawsuits = truth["t4/litigation_direct/total"] + truth["t4/litigation_after_review/total"]
+    assert float(rows["pingtan_jjf_2020.html"]["requests_received"]) == truth["t3/new/total"]
+    assert float(rows["pingtan_jjf_2020.html"]["lawsuits"]) == lawsuits
