@@ -44,9 +44,12 @@ def page_files(folder: Path) -> list[Path]:
                    and not p.name.startswith(".")), key=_natural_key)
 
 
+SAVED_FOLDER_ENDINGS = ("_files", ".files")  # a saved page's pictures' folder: <name>_files beside <name>.html
+
+
 def saved_page_folders(page: Path) -> list[Path]:
-    """The folders a browser saves a page's pictures in beside it (`<name>_files`, `<name>.files`)."""
-    return [folder for folder in (page.with_name(f"{page.stem}_files"), page.with_name(f"{page.stem}.files"))
+    """The folders a browser saves a page's pictures in beside it."""
+    return [folder for folder in (page.with_name(page.stem + ending) for ending in SAVED_FOLDER_ENDINGS)
             if folder.is_dir()]
 
 
@@ -54,7 +57,7 @@ def in_saved_page_folder(path: Path) -> bool:
     """Whether a file belongs to a saved web page (is in the pictures' folder beside it): read
     with its page, not as a report of its own."""
     for folder in path.parents:
-        for ending in ("_files", ".files"):
+        for ending in SAVED_FOLDER_ENDINGS:
             if folder.name.endswith(ending) and any(
                     folder.with_name(folder.name[:-len(ending)] + suffix).is_file() for suffix in (".html", ".htm")):
                 return True
