@@ -40,6 +40,7 @@ bench: install
 	$(PY) bench/volumes.py
 	$(PY) bench/pictures.py
 	$(PY) bench/pre2019.py
+	$(PY) bench/engines.py
 
 # The GPU check's kit, .gpu/ (about 55 MB; bench/gpu.sh runs there with it): wheels for the GPU
 # machine's Python 3.12 of what it lacks, ten generated scans, and this machine's CPU run of them.

@@ -21,7 +21,7 @@ from .batch.local import default_workers, run_local
 from .batch.output import Problem
 from .batch.record import record_run, run_record
 from .config import RunOptions
-from .read.engines import resolve
+from .read.engines import ENGINES, resolve
 from .runner import Pipeline, expand_inputs
 from .types import failure_reason
 
@@ -274,8 +274,9 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("-o", "--output", required=True, help="output folder")
     run.add_argument("--dpi", type=int, default=RunOptions().dpi)
     run.add_argument("--threshold", type=float, default=None, help="review threshold (default from configs/)")
-    run.add_argument("--engine", choices=["auto", "onnx", "torch"], default="auto",
-                     help="what runs the recogniser (auto: PyTorch when it sees a CUDA GPU, else ONNX Runtime)")
+    run.add_argument("--engine", choices=["auto", *ENGINES], default="auto",
+                     help="what runs the recogniser (auto: PyTorch when it sees a CUDA GPU, else ONNX Runtime; "
+                          "openvino: OpenVINO on the CPU, faster than ONNX Runtime on some CPUs: bench/engines.py)")
     run.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto",
                      help="where recognition runs (auto: a CUDA GPU when the engine has one)")
     run.add_argument("--workers", type=int, default=0, help="worker processes (default: one per core)")

@@ -46,7 +46,7 @@ class RunOptions:
     ocr_batch_size: int = field(default_factory=lambda: _defaults()["ocr"]["batch_size"])
     ocr_gpu_batch_size: int = field(default_factory=lambda: _defaults()["ocr"]["gpu_batch_size"])
     lines_in_flight: int = field(default_factory=lambda: _defaults()["ocr"]["lines_in_flight"])
-    engine: str = "onnx"  # what runs the recogniser: "onnx" (ONNX Runtime), "torch", or "auto" (engines.resolve)
+    engine: str = "onnx"  # what runs the recogniser: "onnx" (ONNX Runtime), "openvino", "torch", or "auto" (engines.resolve)
     device: str = "cpu"  # "cuda", or "auto": a GPU when the engine has one
     threads: int | None = None  # the recogniser's CPU threads; None: the engine's default (all cores)
     calibrate: bool = True  # off when fitting the calibration itself

@@ -34,6 +34,17 @@ def test_torch_reads_every_crop_as_onnx_runtime_does(scan_crops):
         assert np.allclose(a.numeric_probs, b.numeric_probs, atol=1e-3)
 
 
+def test_openvino_reads_every_crop_as_onnx_runtime_does(scan_crops):
+    """Asked for f32 (its CPU plugin would pick bfloat16 where the processor has it): the same
+    readings, probabilities within float error."""
+    onnx_rec = PPOCRRecognizer(engine="onnx")
+    openvino_rec = PPOCRRecognizer(engine="openvino")
+    assert openvino_rec.charset == onnx_rec.charset
+    for a, b in zip(onnx_rec.recognize(scan_crops), openvino_rec.recognize(scan_crops)):
+        assert (a.text, a.numeric_text) == (b.text, b.numeric_text)
+        assert np.allclose(a.char_probs, b.char_probs, atol=1e-3)
+
+
 def test_orientation_classifier_graph_runs_on_torch_too():
     """The classifier stays on ONNX Runtime in the pipeline; its graph (Constant, Clip, Cast,
     GlobalAveragePool...) is still one the torch engine runs, within float error."""
@@ -79,6 +90,9 @@ def test_a_model_with_an_operator_it_lacks_fails_at_load_naming_it(tmp_path):
 def test_resolve_names_what_is_missing():
     assert resolve("onnx", "cpu") == ("onnx", "cpu")
     assert resolve("torch", "cpu") == ("torch", "cpu")
+    assert resolve("openvino", "auto") == ("openvino", "cpu")
+    with pytest.raises(RuntimeError, match="CPU only"):
+        resolve("openvino", "cuda")
     if not torch.cuda.is_available():
         assert resolve("auto", "auto") == ("onnx", "cuda" if has_cuda() else "cpu")
         assert resolve("torch", "auto") == ("torch", "cpu")

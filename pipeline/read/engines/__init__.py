@@ -3,16 +3,18 @@ batch in, the model's output out) and decodes the output itself, so a reading do
 the engine that produced it.
 
 - `onnx`: ONNX Runtime, on the CPU or on its CUDA provider (the onnxruntime-gpu wheel).
+- `openvino`: Intel's OpenVINO runtime, on the CPU (the same ONNX file).
 - `torch`: the same graph run op by op on PyTorch (`pip install 'reportocr[torch]'`), on the CPU
   or a CUDA GPU: for the GPU boxes that carry PyTorch already.
 """
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 from .base import ModelEngine
 
-ENGINES = ("onnx", "torch")
+ENGINES = ("onnx", "openvino", "torch")
 
 
 def load_model(path: Path, engine: str = "onnx", device: str = "cpu", threads: int | None = None) -> ModelEngine:
@@ -20,6 +22,10 @@ def load_model(path: Path, engine: str = "onnx", device: str = "cpu", threads: i
         from .torch_graph import TorchEngine
 
         return TorchEngine(path, device, threads)
+    if engine == "openvino":
+        from .openvino import OpenVinoEngine
+
+        return OpenVinoEngine(path, device, threads)
     from .onnx_runtime import OnnxRuntimeEngine
 
     return OnnxRuntimeEngine(path, device, threads)
@@ -38,6 +44,10 @@ def resolve(engine: str, device: str) -> tuple[str, str]:
         if torch_gpu is None:
             raise RuntimeError("PyTorch is not installed (pip install 'reportocr[torch]')")
         gpu, missing = bool(torch_gpu), "PyTorch sees no CUDA GPU here"
+    elif engine == "openvino":
+        if importlib.util.find_spec("openvino") is None:
+            raise RuntimeError("OpenVINO is not installed (pip install openvino)")
+        gpu, missing = False, "the openvino engine runs on the CPU only"
     else:
         from .onnx_runtime import has_cuda
 
