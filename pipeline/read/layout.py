@@ -310,24 +310,62 @@ def ruling_lines(grey: np.ndarray, dpi: int, options: LayoutOptions) -> PageLine
     kv = max(10, int(options.vertical_line_length * dpi))
     gap = max(3, int(options.line_gap * dpi))
     horizontal = cv2.bitwise_or(straight_runs(ink, (kv, 1), (gap, 1), (k, 1)), dashed_rules(ink, dpi, options))
-    vertical = anchored_verticals(straight_runs(ink, (1, kv), (1, gap), (1, kv)), horizontal, max(3, int(0.03 * dpi)))
+    vertical = anchored_verticals(straight_runs(ink, (1, kv), (1, gap), (1, kv)), horizontal, ink, max(3, int(0.03 * dpi)),
+                                  dpi)
     return PageLines(horizontal, vertical, ink, dpi)
 
 
-def anchored_verticals(vertical: np.ndarray, horizontal: np.ndarray, reach: int) -> np.ndarray:
-    """The vertical runs that meet a horizontal ruling (within `reach`): a ruling meets the
-    rulings of its rows, even where a page break cut its table's top and bottom off; the long
-    stroke of a large character (a browser's print of a web page sets its tables in 16-pixel
-    type) stands inside its cell, and taken for a ruling it would cut its row into false columns
-    and be erased from the character before it is read."""
-    n, labels = cv2.connectedComponents(vertical, connectivity=8)
+LONG_RULING = 0.75  # inches: longer than two rows' characters' strokes joined across a ruling
+TALLEST_STROKE = 0.35  # inches: no character's stroke in a table is this long (16-px web type: 0.22)
+
+
+def anchored_verticals(vertical: np.ndarray, horizontal: np.ndarray, ink: np.ndarray, reach: int,
+                       dpi: int) -> np.ndarray:
+    """The vertical runs that are rulings. A ruling meets the rulings of its rows (within
+    `reach`), and: it runs from one to another; or it is long (a page break cut its table's top
+    off, a worn header lost its ruling); or, within one row, it is longer than type's strokes;
+    or it is a line on its own, or in line with a ruling (pieces of a worn ruling).
+
+    The long stroke of a large character (a browser's print of a web page sets its tables in
+    16-pixel type) stands inside its cell; taken for a ruling it would cut its row into false
+    columns and be erased from the character before it is read. Where a tight row's text sits
+    on its ruling, such a stroke meets that ruling at one end; it is short even where the
+    strokes of like labels in two rows one above the other (申 of 网上申请数, 信函申请数) join
+    across the ruling between them; and the rest of its character is joined to it."""
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(vertical, connectivity=8)
     if n <= 1:
         return vertical
-    near = cv2.dilate(horizontal, _rect((2 * reach + 1, 2 * reach + 1)))
-    keep = np.zeros(n, bool)
-    keep[np.unique(labels[(near > 0) & (vertical > 0)])] = True
-    keep[0] = False
-    return np.where(keep[labels], vertical, 0).astype(vertical.dtype)
+    top, height, width = stats[:, cv2.CC_STAT_TOP], stats[:, cv2.CC_STAT_HEIGHT], stats[:, cv2.CC_STAT_WIDTH]
+    bottom = top + height - 1
+
+    def per_run(run: np.ndarray, where: np.ndarray) -> np.ndarray:  # any pixel of each run
+        return np.bincount(run, weights=where, minlength=n) > 0
+
+    near = cv2.dilate(horizontal, _rect((2 * reach + 1, 2 * reach + 1))) > 0
+    ys, xs = np.nonzero(near & (vertical > 0))  # where runs meet rulings
+    run = labels[ys, xs]
+    meets = per_run(run, np.ones_like(ys))
+    at_top, at_bottom = per_run(run, ys <= top[run] + reach), per_run(run, ys >= bottom[run] - reach)
+    crosses = per_run(run, (ys > top[run] + 3 * reach) & (ys < bottom[run] - 3 * reach))
+    # the widest ink each run is part of, the rulings across it aside: a stroke's character
+    _, parts, part_stats, _ = cv2.connectedComponentsWithStats(((ink > 0) & ~near).astype(np.uint8), connectivity=8)
+    ys, xs = np.nonzero((vertical > 0) & ~near)
+    part = parts[ys, xs]
+    joined = np.zeros(n)
+    np.maximum.at(joined, labels[ys, xs], np.where(part > 0, part_stats[part, cv2.CC_STAT_WIDTH], 0))
+    ruling = meets & ((at_top & at_bottom) | (height >= LONG_RULING * dpi)
+                      | (~crosses & (height >= TALLEST_STROKE * dpi)) | (joined <= width + reach))
+    ruling[0] = False
+    if ruling.any():
+        # in line with where a ruling ends (a ruling on a page left a little skewed drifts)
+        ys, xs = np.nonzero(vertical)
+        run = labels[ys, xs]
+        ends = np.stack([np.bincount(run, weights=xs * at_end, minlength=n) / np.maximum(1, np.bincount(run, at_end, minlength=n))
+                         for at_end in (ys <= top[run] + reach, ys >= bottom[run] - reach)], axis=1)
+        ruling_ends = ends[ruling].ravel()
+        ruling |= meets & (np.abs(ends[:, :, None] - ruling_ends[None, None, :]).min(axis=(1, 2)) <= reach)
+        ruling[0] = False
+    return np.where(ruling[labels], vertical, 0).astype(vertical.dtype)
 
 
 def dashed_rules(ink: np.ndarray, dpi: int, options: LayoutOptions) -> np.ndarray:

@@ -84,3 +84,38 @@ def test_large_type_strokes_are_not_rulings():
     (region,) = find_tables(lines, LayoutOptions())
     table = build_grid(lines, region, 1, dpi)
     assert (table.n_rows, table.n_cols, len(table.cells)) == (2, 3, 6)
+
+
+def test_strokes_of_text_sitting_on_a_tight_rows_ruling_are_not_rulings():
+    """Rows barely taller than their large type, the text sitting on each row's lower ruling (a
+    real pre-2019 table printed from its web page): a character's stroke meets that ruling at
+    one end, and the strokes of 申 in two labels one above the other join across the ruling
+    between them (both shorter than a ruling that runs on with one end lost). Neither is a column boundary; a worn ruling's pieces, in line with the
+    ruling, still are."""
+    import cv2
+    from PIL import ImageDraw, ImageFont
+
+    from pipeline.generate.render import FONT_FILES
+
+    dpi, xs, ys = 200, [60, 620, 860], [60, 130, 200, 270]
+    image = Image.new("L", (960, 340), 235)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype(next(p for p in FONT_FILES.values() if Path(p).exists()), 52)
+    for x in xs:
+        draw.line([(x, ys[0]), (x, ys[-1])], fill=40, width=3)
+    for y in ys:
+        draw.line([(xs[0], y), (xs[-1], y)], fill=40, width=3)
+    draw.rectangle([xs[2] - 2, ys[1] + 15, xs[2] + 2, ys[1] + 45], fill=235)  # worn: a gap in the ruling
+    for row, label in enumerate(("4.网上申请数", "5.信函申请数", "6.网站公开")):
+        bottom = draw.textbbox((0, 0), label, font=font)[3]
+        draw.text((xs[0] + 6, ys[row + 1] - bottom + 1), label, font=font, fill=40)
+        draw.text((xs[1] + 90, ys[row + 1] - bottom + 1), str(row), font=font, fill=40)
+    page = np.asarray(image)
+    lines = ruling_lines(page, dpi, LayoutOptions())
+    strokes = cv2.dilate(lines.vertical, np.ones((1, 11), np.uint8))
+    assert not strokes[ys[0] + 5:ys[-1] - 5, xs[0] + 8:xs[1] - 8].any()  # the labels keep their strokes
+    assert lines.vertical[ys[1] + 50:ys[2] - 5, xs[2] - 3:xs[2] + 4].any()  # the worn ruling's pieces
+    assert lines.vertical[ys[1] + 5:ys[1] + 10, xs[2] - 3:xs[2] + 4].any()
+    (region,) = find_tables(lines, LayoutOptions())
+    table = build_grid(lines, region, 1, dpi)
+    assert (table.n_rows, table.n_cols, len(table.cells)) == (3, 2, 6)
