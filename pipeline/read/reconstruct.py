@@ -714,6 +714,29 @@ def _numeric_cells(row: RowView) -> int:
     return sum(parse_value(p.cell.text).value is not None for p in row.cells)
 
 
+def _values_under_leaves(row: RowView, leaves: list[HeaderCell], ids: list[tuple[str, str]]
+                         ) -> tuple[list[Placed | None], float] | None:
+    """A table 四 whose header groups (行政复议 …) were unreadable (stacked bold type on a
+    low-resolution picture) but whose data row holds exactly its cells: the values in the
+    template's order, where most column headers read above them name the column that order
+    gives them. With the label score of a row placed by order (flagged for a look)."""
+    values, exact = _values_by_order(row, len(ids))
+    if not exact or any(v is None for v in values):
+        return None
+    agree = disagree = 0
+    for leaf in leaves:
+        placed, share = _cell_under(row, leaf.placed)
+        if placed is None or share < 0.5 or placed not in values:
+            continue
+        if ids[values.index(placed)][1] == leaf.column:
+            agree += 1
+        else:
+            disagree += 1
+    if agree < len(ids) // 3 or agree < 3 * disagree:
+        return None
+    return values, INFERRED_ROW
+
+
 def _group_span(header: HeaderCell, groups: list[HeaderCell]) -> tuple[float, float]:
     """A header group's extent on a text reading: halfway to its neighbours' centres."""
     centres = sorted(_centre(h.placed) for h in groups)
@@ -739,6 +762,15 @@ def match_group_table(rows: list[RowView], spec: TableSpec) -> TableMatch:
         numeric = [r for r in below if _numeric_cells(rows[r]) >= 3]
         data_row = numeric[0] if numeric else (below[0] if below else None)
     ids = [(f"{spec.id}/{group.id}/{column}", column) for group in spec.rows for column in group.columns]
+    if not groups and data_row is not None:
+        by_order = _values_under_leaves(rows[data_row], leaves, ids)
+        if by_order is not None:
+            values, label_score = by_order
+            out.found, out.score = True, 0.5 * sum(h.score for h in leaves)
+            out.cells.update(_ordered_results(values, label_score, spec, ids))
+            out.notes.append(f"table {spec.id}: its header groups were not read; its columns taken in the "
+                             f"template's order, as the column headers read above them agree")
+            return out
     if data_row is not None and rows[data_row].cells[0].table.geometry == "rows":
         values, exact = _values_by_order(rows[data_row], len(ids))
         label_score = min((h.score for h in groups), default=0.0) * (1.0 if exact else 0.5)
@@ -1029,7 +1061,33 @@ def reconstruct(readings: list[list[Table]], templates: list[Template]) -> Recon
             warnings += [note for note in match.notes if note not in warnings]
     ordered = [{cid: cells[cid] for cid in template.cell_ids()} for cells in per_reading]
     other_rows = [row for per_table in matches[:1] for m in per_table.values() if m for row in m.other_rows]
-    return Reconstruction(template, reconcile(ordered), warnings, other_rows)
+    cells = reconcile(ordered)
+    doubt_lone_blanks(cells, template)
+    return Reconstruction(template, cells, warnings, other_rows)
+
+
+LONE_BLANK_NEIGHBOURS = 3  # numbers in a blank's column that make the blank doubtful
+LONE_BLANK_P = 0.1  # the reading score of such a blank: flagged on every kind of image
+
+
+def doubt_lone_blanks(cells: dict[str, CellResult], template: Template):
+    """A grid cell read as blank where every other cell of its column holds a number: a digit
+    lost on the scan (under a seal's filled star, a faint 0, a row squeezed so that its values
+    sit on its ruling) is likelier than a blank an author left in a full grid, and no identity
+    can tell (a lost 0 adds up as blank). Such a blank is scored low, for a look. Authors who
+    print blanks for zeros leave many in a column, so their blanks keep their scores."""
+    grids = {tid for tid, spec in template.tables.items() if spec.layout != "indicators"}
+    columns: dict[tuple[str, str], list[CellResult]] = {}
+    for cid, cell in cells.items():
+        tid, *_, column = cid.split("/")
+        if tid in grids and cell.printed and cell.found:
+            columns.setdefault((tid, column), []).append(cell)
+    for (tid, column), group in columns.items():
+        blanks = [c for c in group if c.value is None]
+        if len(blanks) == 1 and len(group) > LONE_BLANK_NEIGHBOURS:
+            blank = blanks[0]
+            if blank.recognised and not (blank.text or "").strip():
+                blank.ocr_score = min(blank.ocr_score, LONE_BLANK_P)
 
 
 def from_statements(template: Template, stated: dict[str, CellResult]) -> Reconstruction:

@@ -187,3 +187,64 @@ def test_a_continuation_without_the_first_column_is_read_under_the_first_pages_h
     cells = match_rows_table(rows, spec).cells
     got = [cells[f"t3/unavailable.needs_creation/{column}"].value for column in spec.columns]
     assert got == [7, 8, 9, 10, 11, 12, 57]
+
+
+def _table_four(group_texts: list[str], values: list[str]) -> list[RowView]:
+    """Table 四 of the 2021 format as a ruled table: the header groups in the top row (texts
+    given), the fifteen column headers, one row of values."""
+    leaves = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
+    table = Table(page=1, bbox=(0, 0, 150, 30), n_rows=3, n_cols=15)
+
+    def cell(row, col, span, text):
+        c = Cell(row, col, 1, span, (col * 10, row * 10, (col + span) * 10, row * 10 + 10), text=text,
+                 numeric_text=text if text.isdigit() else "?")
+        return Placed(c, 1, col / 15, (col + span) / 15, table)
+
+    return [RowView([cell(0, 5 * k, 5, text) for k, text in enumerate(group_texts)]),
+            RowView([cell(1, c, 1, leaves[c % 5]) for c in range(15)]),
+            RowView([cell(2, c, 1, v) for c, v in enumerate(values)])]
+
+
+def test_table_four_whose_header_groups_are_unread_takes_its_columns_in_order_where_the_headers_agree():
+    """Stacked bold group headers on a 96-dpi picture read as nothing like 行政复议: the fifteen
+    values below column headers that repeat the template's order are the table's, by order,
+    scored as placed by order (for a look); column headers that contradict the order give nothing."""
+    spec = load_templates()["2021"].tables["t4"]
+    values = [str(v) for v in range(15)]
+    match = match_group_table(_table_four(["行法食义", "未纪", "议厂起"], values), spec)
+    got = [match.cells[f"t4/{g.id}/{column}"] for g in spec.rows for column in g.columns]
+    assert match.found and [c.value for c in got] == list(range(15))
+    assert all(c.label_score < 0.75 for c in got) and match.notes
+    shuffled = _table_four(["行法食义", "未纪", "议厂起"], values)
+    for placed, text in zip(shuffled[1].cells, ["总计", "尚未审结", "其他结果", "结果纠正", "结果维持"] * 3):
+        placed.cell.text = text
+    assert not match_group_table(shuffled, spec).found
+
+
+def test_a_lone_blank_in_a_full_grid_is_doubtful_but_many_blanks_are_an_authors():
+    """A 0 lost under a seal's filled star reads as a blank; in a column where every other cell
+    holds a number it is scored low, and so is a row read blank in a full grid. A report
+    printing blanks for zeros keeps them."""
+    from pipeline.read.reconstruct import LONE_BLANK_P, doubt_lone_blanks
+    from pipeline.types import CellResult
+
+    template = load_templates()["2021"]
+
+    def grid(blank):
+        cells = {}
+        for cid in template.cell_ids():
+            text = "" if blank(cid) else "3"
+            cells[cid] = CellResult(value=None if blank(cid) else 3, text=text, confidence=0.0, needs_review=False,
+                                    page=1, bbox=[0, 0, 1, 1], label_score=1.0, ocr_score=1.0, recognised=True)
+        return cells
+
+    lone = "t3/partial/research"
+    cells = grid(lambda cid: cid == lone)
+    doubt_lone_blanks(cells, template)
+    assert cells[lone].ocr_score == LONE_BLANK_P
+    cells = grid(lambda cid: cid.startswith("t3/other.other/"))  # a row read blank
+    doubt_lone_blanks(cells, template)
+    assert all(c.ocr_score == LONE_BLANK_P for cid, c in cells.items() if cid.startswith("t3/other.other/"))
+    cells = grid(lambda cid: cid.endswith("/research"))  # a whole column printed blank
+    doubt_lone_blanks(cells, template)
+    assert all(c.ocr_score == 1.0 for c in cells.values())
