@@ -65,8 +65,8 @@ def main():
     print(f"pre-2019 reports: {args.n} per kind and route, seed {seed}")
     pipeline = Pipeline()
     with tempfile.TemporaryDirectory() as tmp:
-        for route in args.routes.split(","):
-            for kind in args.kinds.split(","):
+        for route in filter(None, args.routes.split(",")):
+            for kind in filter(None, args.kinds.split(",")):
                 folder = Path(tmp) / route / kind
                 if kind in SCANS:
                     reports = generate_batch(folder, args.n, seed, templates=("pre-2019",), kind="scan", route=route,

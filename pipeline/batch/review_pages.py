@@ -16,7 +16,7 @@ import numpy as np
 from ..read.documents.pictures import source_pages
 from ..read.ingest import sniff
 from ..templates import cell_labels
-from ..types import flag_reason
+from ..types import Page, flag_reason
 from ..verify.years import describe_carry_over
 from .output import write_atomic
 
@@ -126,8 +126,10 @@ def draw_place(grey: np.ndarray, place: Place) -> np.ndarray:
 def write_report_images(out_dir: Path, stem: str, data: dict, threshold: float):
     """The review images of one report under OUT/review/<stem>/ (nothing for sources without
     pages): for each review item the place of its row on the page (`draw_place`), and for each
-    table page an overlay of every cell coloured by confidence. Overlays come from pages
-    rendered at half resolution; only pages with items are rendered again in full."""
+    table page an overlay of every cell coloured by confidence. A PDF's overlays come from its
+    pages rendered at half resolution, and only pages with items are rendered again in full; any
+    other source (an image, a Word file's or web page's pictures) is read once, at its own
+    resolution."""
     by_page: dict[int, list[tuple[str, dict]]] = {}
     for cid, cell in data["cells"].items():
         if cell["page"] is not None and cell["bbox"] is not None:
@@ -137,24 +139,38 @@ def write_report_images(out_dir: Path, stem: str, data: dict, threshold: float):
     source, dpi = Path(data["source_path"]), data.get("dpi", 200)
     folder = out_dir / "review" / stem
     folder.mkdir(parents=True, exist_ok=True)
-    rendered = sniff(source) == "pdf"  # an image file comes at its own resolution, and is scaled here
-    for page in source_pages(source, dpi * OVERLAY_SCALE, only=set(by_page)):
-        image = cv2.cvtColor(page.image, cv2.COLOR_GRAY2BGR)
-        if not rendered:
-            image = cv2.resize(image, None, fx=OVERLAY_SCALE, fy=OVERLAY_SCALE, interpolation=cv2.INTER_AREA)
-        overlay = image.copy()
-        for cid, cell in by_page[page.number]:
-            x0, y0, x1, y1 = (int(v * OVERLAY_SCALE) for v in cell["bbox"])
-            cv2.rectangle(overlay, (x0, y0), (x1, y1), _colour(cell, threshold), -1)
-        cv2.imwrite(str(folder / f"page-{page.number}.png"), cv2.addWeighted(overlay, 0.35, image, 0.65, 0))
-    places = [(ids, item_place(data, ids)) for ids in review_items(data)]
-    pages = {place.page for _, place in places if place}
-    for page in source_pages(source, dpi, only=pages) if pages else ():
-        for ids, place in places:
-            if place and place.page == page.number:
-                image = cv2.resize(draw_place(page.image, place), None, fx=ITEM_SCALE, fy=ITEM_SCALE,
-                                   interpolation=cv2.INTER_AREA)
-                cv2.imwrite(str(folder / f"{item_name(ids)}.jpg"), image, [cv2.IMWRITE_JPEG_QUALITY, 85])
+    places = [(ids, place) for ids in review_items(data) if (place := item_place(data, ids))]
+    item_pages = {place.page for _, place in places}
+    if sniff(source) == "pdf":
+        for page in source_pages(source, dpi * OVERLAY_SCALE, only=set(by_page)):
+            _write_overlay(folder, page.number, cv2.cvtColor(page.image, cv2.COLOR_GRAY2BGR), by_page, threshold)
+        for page in source_pages(source, dpi, only=item_pages) if item_pages else ():
+            _write_items(folder, page, places)
+        return
+    for page in source_pages(source, dpi, only=set(by_page) | item_pages):
+        if page.number in by_page:
+            image = cv2.resize(cv2.cvtColor(page.image, cv2.COLOR_GRAY2BGR), None, fx=OVERLAY_SCALE, fy=OVERLAY_SCALE,
+                               interpolation=cv2.INTER_AREA)
+            _write_overlay(folder, page.number, image, by_page, threshold)
+        _write_items(folder, page, places)
+
+
+def _write_overlay(folder: Path, number: int, image: np.ndarray, by_page: dict[int, list[tuple[str, dict]]],
+                   threshold: float):
+    """`image`: the page at OVERLAY_SCALE, in colour."""
+    overlay = image.copy()
+    for cid, cell in by_page[number]:
+        x0, y0, x1, y1 = (int(v * OVERLAY_SCALE) for v in cell["bbox"])
+        cv2.rectangle(overlay, (x0, y0), (x1, y1), _colour(cell, threshold), -1)
+    cv2.imwrite(str(folder / f"page-{number}.png"), cv2.addWeighted(overlay, 0.35, image, 0.65, 0))
+
+
+def _write_items(folder: Path, page: Page, places: list[tuple[list[str], Place]]):
+    for ids, place in places:
+        if place.page == page.number:
+            image = cv2.resize(draw_place(page.image, place), None, fx=ITEM_SCALE, fy=ITEM_SCALE,
+                               interpolation=cv2.INTER_AREA)
+            cv2.imwrite(str(folder / f"{item_name(ids)}.jpg"), image, [cv2.IMWRITE_JPEG_QUALITY, 85])
 
 
 def write_review_html(out_dir: Path, reports: list[tuple[str, dict]]) -> Path:
