@@ -195,8 +195,10 @@ def group_fragments(tables: list[Table], templates: list[Template],
         continues = previous is not None and (table.page or 0) - previous_page <= 1
         if scores[best] >= 2:
             kind = best
-        elif continues and (scores[previous] >= 1 or labelled <= 2):
-            kind = previous  # the rest of the table before it, after a page break
+        elif continues and (scores[previous] >= 1 or labelled <= 2 or continued_frame(*last[previous], table)):
+            # the rest of the table before it, after a page break (with the rest of a header
+            # row the break cut: 维持, 纠正 of table 四's stacked headers; its columns line up)
+            kind = previous
         else:
             previous = None
             if dropped is not None:

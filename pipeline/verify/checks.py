@@ -208,10 +208,14 @@ class ArithmeticChecks:
     @staticmethod
     def _vouches(ident: Identity, cells: dict[str, CellResult], values: dict, failed: list[Identity]) -> bool:
         """Evaluated in full, it holds, and ink was read in it: a row read as blanks (lost, or
-        printed blank) holds trivially and says nothing of its cells."""
+        printed blank) holds trivially and says nothing of its cells. Nor does one whose only
+        number on each side is the same, a row of one count and its total: the same glyphs
+        printed twice are misread alike (a 4 that lost its bar reads 1 in both)."""
         members = (*ident.lhs, *ident.rhs)
-        return ident not in failed and all(cid in values for cid in members) and \
-            any((cells[cid].text or "").strip() for cid in members)
+        if ident in failed or not all(cid in values for cid in members) or \
+                not any((cells[cid].text or "").strip() for cid in members):
+            return False
+        return not all(sum(1 for cid in side if values[cid]) == 1 for side in (ident.lhs, ident.rhs))
 
     def _implausible(self, template: Template, cells: dict[str, CellResult], values: dict) -> list[Identity]:
         """The identities with one cell unknown that no value of that cell can make hold."""

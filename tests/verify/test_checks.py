@@ -188,3 +188,21 @@ def test_parts_are_checked_against_their_whole_only_where_the_table_prints_parts
     values = {"s/answers.total/year": 1, "s/answers.refused/year": 1, "s/requests.total/year": 5,
               "s/requests.in_person/year": 2, "s/requests.online/year": 2}
     assert ArithmeticChecks(OPTIONS)(template, _pre2019_cells(values, recognised=False)) == ["s.requests[year]"]
+
+
+def test_a_row_of_one_count_and_its_total_vouches_for_neither():
+    """A row whose only count is its total (4 … 4) holds whatever both read, and the same glyph
+    printed twice is misread alike (a 4 that lost its bar: 1 and 1): it vouches for neither cell,
+    so they stand on their own reading; a row of two counts and their total still vouches."""
+    values = draw_values(T21, random.Random(5))
+    row = [f"t4/review/{col}" for col in ("upheld", "corrected", "other", "pending", "total")]
+    for cid, v in zip(row, (1, 0, 0, 0, 1)):
+        values[cid] = v
+    cells = _cells(values)
+    ArithmeticChecks(OPTIONS)(T21, cells)
+    assert not cells["t4/review/upheld"].vouched and not cells["t4/review/total"].vouched
+    for cid, v in zip(row, (1, 2, 0, 0, 3)):
+        values[cid] = v
+    cells = _cells(values)
+    ArithmeticChecks(OPTIONS)(T21, cells)
+    assert cells["t4/review/upheld"].vouched and cells["t4/review/total"].vouched
