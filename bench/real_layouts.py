@@ -48,6 +48,7 @@ def main():
     parser.add_argument("--seeds", type=int, default=2, help="scans of each report per family")
     parser.add_argument("--families", default=",".join(FAMILIES))
     parser.add_argument("--seed", type=int, default=0, help="first seed of the scans")
+    parser.add_argument("--errors", type=int, default=5, help="wrong cells to list per family, unflagged first")
     args = parser.parse_args()
     pipeline = Pipeline()
     with tempfile.TemporaryDirectory() as tmp:
@@ -68,7 +69,7 @@ def main():
             print(f"{family:16s} cells right {score.right}/{score.cells} = {score.accuracy:.2%}  flag recall "
                   f"{score.wrong_flagged}/{score.cells - score.right} = {score.flag_recall:.1%}  flagged "
                   f"{score.flagged / max(1, score.cells):.1%}", flush=True)
-            for line in score.errors[:5]:
+            for line in sorted(score.errors, key=lambda e: "UNFLAGGED" not in e)[:args.errors]:
                 print("    wrong: " + line)
 
 

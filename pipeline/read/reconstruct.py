@@ -177,6 +177,14 @@ def _vocabulary_score(table: Table, vocabulary: list[str]) -> int:
     return score
 
 
+def _ends_of_headers(table: Table, vocabulary: list[str]) -> bool:
+    """Whether most of the table's labels are pieces of the vocabulary's words (持, 维持, 审结:
+    the ends of stacked headers that a page break cut), as a foreign table's are not."""
+    labels = [normalise(c.text) for c in table.cells if is_label(c.text)]
+    pieces = sum(1 for text in labels if any(text in word for word in vocabulary))
+    return bool(labels) and pieces >= 0.8 * len(labels)
+
+
 def group_fragments(tables: list[Table], templates: list[Template],
                     dropped: list[Table] | None = None) -> dict[str, list[RowView]]:
     """Label each table 二/三/四 (or a pre-2019 report's indicator table), or drop it (into
@@ -195,7 +203,8 @@ def group_fragments(tables: list[Table], templates: list[Template],
         continues = previous is not None and (table.page or 0) - previous_page <= 1
         if scores[best] >= 2:
             kind = best
-        elif continues and (scores[previous] >= 1 or labelled <= 2 or continued_frame(*last[previous], table)):
+        elif continues and (scores[previous] >= 1 or labelled <= 2
+                            or (_ends_of_headers(table, vocab[previous]) and continued_frame(*last[previous], table))):
             # the rest of the table before it, after a page break (with the rest of a header
             # row the break cut: 维持, 纠正 of table 四's stacked headers; its columns line up)
             kind = previous
@@ -632,22 +641,50 @@ def _ordered_results(values: list[Placed | None], label_score: float, spec: Tabl
             for (cid, column), placed in zip(cell_ids, values)}
 
 
+def _left_out(spec: TableSpec, form: OneRowForm) -> list[RowSpec]:
+    """The rows a one-row form does not print."""
+    return [r for r in spec.rows if r.id in form.rows and r.id != form.into]
+
+
+def _one_row_note(spec: TableSpec, form: OneRowForm) -> str:
+    return (f"table {spec.id[1:]} prints {form.labels[0]} as one row: its values are in {spec.id}/{form.into}; "
+            f"{', '.join(f'{spec.id}/{r.id}' for r in _left_out(spec, form))} are not printed")
+
+
 def _not_printed(spec: TableSpec, form: OneRowForm) -> tuple[dict[str, CellResult], str]:
     """The cells of the rows a one-row form leaves out, and a warning that says so."""
-    rows = [r for r in spec.rows if r.id in form.rows and r.id != form.into]
     cells = {f"{spec.id}/{r.id}/{c}": CellResult(value=None, text=None, confidence=0.0, needs_review=False, page=None,
                                                  bbox=None, label_score=1.0, printed=False)
-             for r in rows for c in r.columns}
-    note = (f"table {spec.id[1:]} prints {form.labels[0]} as one row: its values are in {spec.id}/{form.into}; "
-            f"{', '.join(f'{spec.id}/{r.id}' for r in rows)} are not printed")
-    return cells, note
+             for r in _left_out(spec, form) for c in r.columns}
+    return cells, _one_row_note(spec, form)
+
+
+def _unsaid_one_row_forms(warnings: list[str], cells: dict[str, CellResult], template: Template) -> list[str]:
+    """The warnings less a one-row form's where the reconciled cells hold its rows (the other
+    reading read them: one reading's garbled sub-row labels are no one-row table)."""
+    wrong = {_one_row_note(spec, form) for spec in template.tables.values() for form in spec.one_row_forms
+             if any(cells[f"{spec.id}/{r.id}/{c}"].printed for r in _left_out(spec, form) for c in r.columns)}
+    return [w for w in warnings if w not in wrong]
+
+
+def _form_fit(rows: list[RowView], matched: dict[int, int], sims: dict[int, float]) -> float:
+    """How well one form of a table's rows explains the rows read: its rows' similarities, less
+    half a match for each row of values inside the table that it leaves unmatched (a one-row
+    （六）其他处理 must not win on its one clear label over three sub-rows whose labels a scan
+    garbled: their values would be lost as not printed)."""
+    if not matched:
+        return 0.0
+    inside = range(min(matched.values()), max(matched.values()) + 1)
+    used = set(matched.values())
+    unmatched = sum(1 for i in inside if i not in used and _numeric_cells(rows[i]))
+    return sum(s - 0.5 for s in sims.values()) - 0.5 * unmatched
 
 
 def match_rows_table(rows: list[RowView], spec: TableSpec) -> TableMatch:
     """Rows by their labels (in whichever form the table prints them), columns by their headers."""
     fits = [(align_rows(rows, form_rows), form_rows, form) for form_rows, form in spec.row_forms()]
     # the form whose alignment scores best; max keeps the template's own on a tie
-    (matched, sims, data_like), spec_rows, form = max(fits, key=lambda f: sum(s - 0.5 for s in f[0][1].values()))
+    (matched, sims, data_like), spec_rows, form = max(fits, key=lambda f: _form_fit(rows, *f[0][:2]))
     headers = find_headers(rows, spec.columns, skip=data_like | set(matched.values()))
     out = TableMatch(found=bool(matched))
     out.score = sum(sims.values()) + sum(h.score for h in headers) * 0.5
@@ -1065,7 +1102,7 @@ def reconstruct(readings: list[list[Table]], templates: list[Template]) -> Recon
     other_rows = [row for per_table in matches[:1] for m in per_table.values() if m for row in m.other_rows]
     cells = reconcile(ordered)
     doubt_lone_blanks(cells, template)
-    return Reconstruction(template, cells, warnings, other_rows)
+    return Reconstruction(template, cells, _unsaid_one_row_forms(warnings, cells, template), other_rows)
 
 
 LONE_BLANK_NEIGHBOURS = 3  # numbers in a blank's column that make the blank doubtful

@@ -3,7 +3,7 @@ import json
 import pytest
 
 from pipeline.read.reconstruct import (Placed, RowView, align_rows, find_headers, group_fragments, is_label,
-                                       match_group_table, match_rows_table, parse_value)
+                                       match_group_table, match_rows_table, parse_value, reconstruct)
 from pipeline.templates import load_templates
 from pipeline.types import Cell, Table
 
@@ -274,3 +274,50 @@ def test_table_four_continued_below_the_rest_of_its_broken_header_row_is_joined(
     spec = templates["2021"].tables["t4"]
     cells = match_group_table(rows, spec).cells
     assert [cells[f"t4/{g.id}/{c}"].value for g in spec.rows for c in g.columns] == values
+
+
+def _t3_table(sub_labels: dict[str, str], one_row_other: bool = False) -> Table:
+    """A 2021 table 三 as one page's lattice: 申请人情况 headers, each row's group (a merged
+    cell: in each row it spans) and label, row k's values all k; `sub_labels` replaces rows'
+    labels (by row id) as a scan misread them; `one_row_other`: （六）其他处理 printed as one row."""
+    spec = load_templates()["2021"].tables["t3"]
+    columns = [labels[0] for labels in spec.columns.values()]
+    rows = [["", ""] + columns]
+    for k, row in enumerate(spec.rows, start=1):
+        if one_row_other and row.id.startswith("other."):
+            if row.id == "other.other":
+                rows.append(["", "（六）其他处理"] + [str(k)] * len(columns))
+            continue
+        rows.append([row.parent[0] if row.parent else "", sub_labels.get(row.id, row.labels[0])] + [str(k)] * len(columns))
+    table = _ruled(3, [0, 100, 300] + [300 + 60 * k for k in range(1, len(columns) + 1)], rows)
+    for cell in table.cells:
+        if cell.text in sub_labels.values():
+            cell.char_probs = [0.6] * len(cell.text)  # read unsure
+    return table
+
+
+def test_a_one_row_form_does_not_win_over_sub_rows_whose_labels_a_scan_garbled():
+    """（六）其他处理's sub-rows, their labels misread on a 1-bit scan, still hold values: the
+    one-row form, which would leave them unmatched (their values lost as not printed), loses."""
+    spec = load_templates()["2021"].tables["t3"]
+    table = _t3_table({"other.overdue_correction": "业不え1中吕人无正1中打途比",
+                       "other.overdue_fee": "2.申请人逾期末按收费通知要求为纳费用行攻机关不再处甲儿政府估14,开!中1",
+                       "other.other": "儿也"})
+    match = match_rows_table(group_fragments([table], list(load_templates().values()))["t3"], spec)
+    position = {row.id: k for k, row in enumerate(spec.rows, start=1)}
+    for row_id in ("other.overdue_correction", "other.overdue_fee", "other.other"):
+        cell = match.cells[f"t3/{row_id}/total"]
+        assert cell.printed and cell.value == position[row_id]
+    assert not any("one row" in note for note in match.notes)
+
+
+def test_one_readings_one_row_form_is_not_reported_where_the_cells_hold_its_rows():
+    """The text reading took （六） as one row, the ruled one read its three sub-rows: the
+    report holds the sub-rows' values, and no warning says they are not printed."""
+    templates = [load_templates()["2021"]]  # (a table 三 alone with （六） as one row is the 2019 format's)
+    result = reconstruct([[_t3_table({})], [_t3_table({}, one_row_other=True)]], templates)
+    assert result.cells["t3/other.overdue_fee/total"].printed
+    assert result.cells["t3/other.overdue_fee/total"].value == 22
+    assert not any("one row" in w for w in result.warnings)
+    alone = reconstruct([[_t3_table({}, one_row_other=True)]], templates)
+    assert any("one row" in w for w in alone.warnings) and not alone.cells["t3/other.overdue_fee/total"].printed
