@@ -321,3 +321,15 @@ def test_one_readings_one_row_form_is_not_reported_where_the_cells_hold_its_rows
     assert not any("one row" in w for w in result.warnings)
     alone = reconstruct([[_t3_table({}, one_row_other=True)]], templates)
     assert any("one row" in w for w in alone.warnings) and not alone.cells["t3/other.overdue_fee/total"].printed
+
+
+def test_a_blank_over_a_faint_digits_specks_is_no_sure_blank():
+    """A light 1-bit threshold leaves a thin 7 as a speck or two (3 px at 100 dpi) that no line
+    was cut from: the cell reads blank, and the blank is doubted. A clean blank is not."""
+    spec = load_templates()["2021"].tables["t4"]
+    rows = _table_four(["行政复议", "未经复议直接起诉", "复议后起诉"], ["0"] * 10 + ["", "0", "0", "0", ""])
+    rows[-1].cells[10].cell.unread_ink = 3.0  # the 7 of 复议后起诉's 结果维持
+    cells = match_group_table(rows, spec).cells
+    assert cells["t4/litigation_after_review/upheld"].value is None
+    assert cells["t4/litigation_after_review/upheld"].ocr_score < 0.6
+    assert cells["t4/litigation_after_review/total"].ocr_score == 1.0  # blank, over clean paper
