@@ -662,7 +662,7 @@ def _not_printed(spec: TableSpec, form: OneRowForm) -> tuple[dict[str, CellResul
     return cells, _one_row_note(spec, form)
 
 
-def _unsaid_one_row_forms(warnings: list[str], cells: dict[str, CellResult], template: Template) -> list[str]:
+def _drop_contradicted_one_row_notes(warnings: list[str], cells: dict[str, CellResult], template: Template) -> list[str]:
     """The warnings less a one-row form's where the reconciled cells hold its rows (the other
     reading read them: one reading's garbled sub-row labels are no one-row table)."""
     wrong = {_one_row_note(spec, form) for spec in template.tables.values() for form in spec.one_row_forms
@@ -1105,7 +1105,7 @@ def reconstruct(readings: list[list[Table]], templates: list[Template]) -> Recon
     other_rows = [row for per_table in matches[:1] for m in per_table.values() if m for row in m.other_rows]
     cells = reconcile(ordered)
     doubt_lone_blanks(cells, template)
-    return Reconstruction(template, cells, _unsaid_one_row_forms(warnings, cells, template), other_rows)
+    return Reconstruction(template, cells, _drop_contradicted_one_row_notes(warnings, cells, template), other_rows)
 
 
 LONE_BLANK_NEIGHBOURS = 3  # numbers in a blank's column that make the blank doubtful
