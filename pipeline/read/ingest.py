@@ -206,7 +206,10 @@ def drop_red(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
     take the paper's local tone unless their luminance says black ink. Returns the grey image
     and where red ink was (None when there was none)."""
     red = np.ascontiguousarray(rgb[..., 0])
-    redness = red.astype(np.float32) - np.maximum(rgb[..., 1], rgb[..., 2]).astype(np.float32)
+    green_blue = np.maximum(rgb[..., 1], rgb[..., 2])
+    if cv2.subtract(red, green_blue).max() < 12:  # no pixel red enough that a blur could reach 12
+        return red, None
+    redness = red.astype(np.float32) - green_blue.astype(np.float32)
     # judged over a pixel's neighbourhood, which reaches the stroke's edges whose colour bled out
     # (reaching further takes the digits a red line crosses: measured worse)
     near_red = cv2.GaussianBlur(redness, (0, 0), 1.5) > 12

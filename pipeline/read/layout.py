@@ -58,14 +58,16 @@ def estimate_skew(ink: np.ndarray, max_angle: float, strips: int = 128) -> float
     h, w = ink.shape
     edges = np.linspace(0, w, strips + 1).astype(int)
     profiles = np.add.reduceat((ink > 0).astype(np.float32), edges[:-1], axis=1)  # rows × strips
+    rows, strip = np.nonzero(profiles)  # a page is mostly paper: only the inked rows of a strip count
+    weights = profiles[rows, strip]
     centres = (edges[:-1] + edges[1:]) / 2 - w / 2
     pad = int(np.ceil(w / 2 * np.tan(np.radians(max_angle + 0.5)))) + 1
 
     def sharpness(angle: float, step: int) -> float:
         # cv2's rotation by `angle` moves a point at x (from the centre) up by x·tan(angle)
         shift = np.round(-centres * np.tan(np.radians(angle))).astype(int) + pad
-        index = (np.arange(h)[:, None] + shift[None, :]) // step
-        profile = np.bincount(index.ravel(), weights=profiles.ravel(), minlength=(h + 2 * pad) // step + 1)
+        index = (rows + shift[strip]) // step
+        profile = np.bincount(index, weights=weights, minlength=(h + 2 * pad) // step + 1)
         return float(np.sum(np.diff(profile) ** 2))
 
     def search(angles, step: int) -> float:
@@ -335,37 +337,71 @@ def anchored_verticals(vertical: np.ndarray, horizontal: np.ndarray, ink: np.nda
     n, labels, stats, _ = cv2.connectedComponentsWithStats(vertical, connectivity=8)
     if n <= 1:
         return vertical
-    top, height, width = stats[:, cv2.CC_STAT_TOP], stats[:, cv2.CC_STAT_HEIGHT], stats[:, cv2.CC_STAT_WIDTH]
+    left, top = stats[:, cv2.CC_STAT_LEFT], stats[:, cv2.CC_STAT_TOP]
+    height, width = stats[:, cv2.CC_STAT_HEIGHT], stats[:, cv2.CC_STAT_WIDTH]
     bottom = top + height - 1
+    # the runs' pixels, taken once (they are a small share of the page)
+    xs, ys = cv2.findNonZero(vertical).reshape(-1, 2).T
+    run_of = labels[ys, xs]
 
-    def per_run(run: np.ndarray, where: np.ndarray) -> np.ndarray:  # any pixel of each run
+    def per_run(run, where):
         return np.bincount(run, weights=where, minlength=n) > 0
 
     near = cv2.dilate(horizontal, _rect((2 * reach + 1, 2 * reach + 1))) > 0
-    ys, xs = np.nonzero(near & (vertical > 0))  # where runs meet rulings
-    run = labels[ys, xs]
-    meets = per_run(run, np.ones_like(ys))
-    at_top, at_bottom = per_run(run, ys <= top[run] + reach), per_run(run, ys >= bottom[run] - reach)
-    crosses = per_run(run, (ys > top[run] + 3 * reach) & (ys < bottom[run] - 3 * reach))
-    # the widest ink each run is part of, the rulings across it aside: a stroke's character
-    _, parts, part_stats, _ = cv2.connectedComponentsWithStats(((ink > 0) & ~near).astype(np.uint8), connectivity=8)
-    ys, xs = np.nonzero((vertical > 0) & ~near)
-    part = parts[ys, xs]
-    joined = np.zeros(n)
-    np.maximum.at(joined, labels[ys, xs], np.where(part > 0, part_stats[part, cv2.CC_STAT_WIDTH], 0))
-    ruling = meets & ((at_top & at_bottom) | (height >= LONG_RULING * dpi)
-                      | (~crosses & (height >= TALLEST_STROKE * dpi)) | (joined <= width + reach))
+    at_ruling = near[ys, xs]
+    y, run = ys[at_ruling], run_of[at_ruling]
+    meets = per_run(run, np.ones_like(y))
+    at_top, at_bottom = per_run(run, y <= top[run] + reach), per_run(run, y >= bottom[run] - reach)
+    crosses = per_run(run, (y > top[run] + 3 * reach) & (y < bottom[run] - 3 * reach))
+    ruling = meets & ((at_top & at_bottom) | (height >= LONG_RULING * dpi) | (~crosses & (height >= TALLEST_STROKE * dpi)))
     ruling[0] = False
+    undecided = np.flatnonzero(meets & ~ruling)
+    # the rest: by the widest ink each is part of, the rulings across it aside (a stroke's
+    # character), looked for around each run alone (a page-wide labelling took most of the time)
+    apart = ~at_ruling
+    for k in undecided:
+        mine = apart & (run_of == k)
+        if not mine.any() or _joined_width(ink, near, xs[mine], ys[mine], (left[k], top[k], width[k], height[k]),
+                                           width[k] + reach) <= width[k] + reach:
+            ruling[k] = True
     if ruling.any():
-        # in line with where a ruling ends (a ruling on a page left a little skewed drifts)
-        ys, xs = np.nonzero(vertical)
-        run = labels[ys, xs]
-        ends = np.stack([np.bincount(run, weights=xs * at_end, minlength=n) / np.maximum(1, np.bincount(run, at_end, minlength=n))
-                         for at_end in (ys <= top[run] + reach, ys >= bottom[run] - reach)], axis=1)
+        at_end = [ys <= top[run_of] + reach, ys >= bottom[run_of] - reach]
+        ends = np.stack([np.bincount(run_of, weights=xs * e, minlength=n) / np.maximum(1, np.bincount(run_of, e, minlength=n))
+                         for e in at_end], axis=1)
         ruling_ends = ends[ruling].ravel()
         ruling |= meets & (np.abs(ends[:, :, None] - ruling_ends[None, None, :]).min(axis=(1, 2)) <= reach)
         ruling[0] = False
-    return np.where(ruling[labels], vertical, 0).astype(vertical.dtype)
+    out = vertical.copy()
+    dropped = ~ruling[run_of]
+    out[ys[dropped], xs[dropped]] = 0
+    return out
+
+
+def _joined_width(ink: np.ndarray, near: np.ndarray, xs: np.ndarray, ys: np.ndarray, box: tuple, enough: int) -> int:
+    """The width of the widest connected ink off the rulings (`near`) that the pixels (xs, ys)
+    of a run (in `box`) are part of: labelled in a window around the run, grown until the
+    pieces met lie inside it (then they are whole), or until one is wider than `enough`."""
+    x, y, w, h = box
+    H, W = ink.shape
+    margin_x, margin_y = w + enough + 2, max(8, h // 2)
+    while True:
+        x0, x1 = max(0, x - margin_x), min(W, x + w + margin_x)
+        y0, y1 = max(0, y - margin_y), min(H, y + h + margin_y)
+        window = ((ink[y0:y1, x0:x1] > 0) & ~near[y0:y1, x0:x1]).astype(np.uint8)
+        _, parts, stats, _ = cv2.connectedComponentsWithStats(window, connectivity=8)
+        hit = np.unique(parts[ys - y0, xs - x0])
+        hit = hit[hit > 0]
+        if hit.size == 0:
+            return 0
+        widest = int(stats[hit, cv2.CC_STAT_WIDTH].max())
+        if widest > enough:
+            return widest
+        s = stats[hit]
+        whole = (x0 == 0 or (s[:, 0] > 0).all()) and (x1 == W or (s[:, 0] + s[:, 2] < x1 - x0).all()) and \
+                (y0 == 0 or (s[:, 1] > 0).all()) and (y1 == H or (s[:, 1] + s[:, 3] < y1 - y0).all())
+        if whole:
+            return widest
+        margin_x, margin_y = 2 * margin_x, 2 * margin_y
 
 
 def dashed_rules(ink: np.ndarray, dpi: int, options: LayoutOptions) -> np.ndarray:

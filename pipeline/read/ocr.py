@@ -199,6 +199,11 @@ def split_lines(ink: np.ndarray, min_gap: int) -> list[tuple[int, int]]:
     return lines
 
 
+def _kept(keep: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """The ink of the components `keep` marks (by label), 255 on 0."""
+    return (keep.astype(np.uint8) * 255)[labels]
+
+
 def _despeckle(ink: np.ndarray, min_area: int, edge: int = 0) -> np.ndarray:
     """Drop specks, and (with `edge`) small marks or slivers within `edge` px of the crop's
     border: the leftovers of a ruling. A decimal point inside the text is kept."""
@@ -210,7 +215,7 @@ def _despeckle(ink: np.ndarray, min_area: int, edge: int = 0) -> np.ndarray:
         near = (x <= edge) | (y <= edge) | (x + w >= ink.shape[1] - edge) | (y + h >= ink.shape[0] - edge)
         small = (area < 4 * min_area) | (w <= edge) | (h <= edge)
         keep[1:] &= ~(near & small)
-    return np.where(keep[labels], 255, 0).astype(np.uint8)
+    return _kept(keep, labels)
 
 
 def _drop_edge_marks(ink: np.ndarray, cut: np.ndarray, min_area: int, edge: int) -> np.ndarray:
@@ -224,7 +229,7 @@ def _drop_edge_marks(ink: np.ndarray, cut: np.ndarray, min_area: int, edge: int)
     touches[np.unique(labels[near & (labels > 0)])] = True
     small = (area < 4 * min_area) | (w <= edge) | (h <= edge)
     keep = np.concatenate([[False], ~(touches[1:] & small)])
-    return np.where(keep[labels], 255, 0).astype(np.uint8)
+    return _kept(keep, labels)
 
 
 def _drop_ruling_residue(ink: np.ndarray, dpi: int) -> np.ndarray:
@@ -237,7 +242,7 @@ def _drop_ruling_residue(ink: np.ndarray, dpi: int) -> np.ndarray:
     text_h = np.median(h[(w > thin) & (h > thin)]) if np.any((w > thin) & (h > thin)) else 0.1 * dpi
     residue = ((w <= thin) & (h > 1.4 * text_h)) | ((h <= thin) & (w > 3 * text_h))
     keep = np.concatenate([[False], ~residue])
-    return np.where(keep[labels], 255, 0).astype(np.uint8)
+    return _kept(keep, labels)
 
 
 def _join_gap(ink: np.ndarray, dpi: int) -> int:
