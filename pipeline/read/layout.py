@@ -443,11 +443,23 @@ def dashed_rules(ink: np.ndarray, dpi: int, options: LayoutOptions) -> np.ndarra
     return out
 
 
+def _components(mask: np.ndarray) -> tuple[int, np.ndarray, np.ndarray]:
+    """connectedComponentsWithStats (count, stats, centroids; the first the background's) of a
+    mask, labelled over the box its ink takes only (a page's rulings leave its margins empty)."""
+    x, y, w, h = cv2.boundingRect(mask)
+    if w == 0:
+        return 1, np.zeros((1, 5), np.int32), np.zeros((1, 2))
+    n, _, stats, centroids = cv2.connectedComponentsWithStats(mask[y:y + h, x:x + w], connectivity=8)
+    stats[:, 0] += x
+    stats[:, 1] += y
+    return n, stats, centroids + (x, y)
+
+
 def find_tables(lines: PageLines, options: LayoutOptions) -> list[BBox]:
     """Regions where horizontal and vertical rulings meet in a grid, top to bottom."""
     both = cv2.bitwise_or(lines.horizontal, lines.vertical)
     both = cv2.dilate(both, np.ones((5, 5), np.uint8))
-    n, _, stats, _ = cv2.connectedComponentsWithStats(both, connectivity=8)
+    n, stats, _ = _components(both)
     page_w = both.shape[1]
     boxes = []
     merged = _pair_single_rules(_merge_overlapping([tuple(s[:4]) for s in stats[1:n]]), lines.dpi)
@@ -465,7 +477,7 @@ def find_tables(lines: PageLines, options: LayoutOptions) -> list[BBox]:
 
 def horizontal_rules(lines: PageLines) -> list[tuple[float, float, float]]:
     """Each stretch of horizontal ruling on the page as (y, x0, x1)."""
-    n, _, stats, centroids = cv2.connectedComponentsWithStats(lines.horizontal, connectivity=8)
+    n, stats, centroids = _components(lines.horizontal)
     return [(float(centroids[i][1]), float(stats[i][0]), float(stats[i][0] + stats[i][2])) for i in range(1, n)]
 
 

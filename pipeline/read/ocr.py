@@ -199,57 +199,61 @@ def split_lines(ink: np.ndarray, min_gap: int) -> list[tuple[int, int]]:
     return lines
 
 
+def _marks(ink: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The connected marks of a binary crop: labels and stats. The filters below each drop
+    whole marks, which leaves the others as they were, so one labelling serves them all."""
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    return labels, stats
+
+
 def _kept(keep: np.ndarray, labels: np.ndarray) -> np.ndarray:
-    """The ink of the components `keep` marks (by label), 255 on 0."""
+    """The ink of the marks `keep` says (by label, the background's first), 255 on 0."""
+    keep[0] = False
     return (keep.astype(np.uint8) * 255)[labels]
 
 
-def _despeckle(ink: np.ndarray, min_area: int, edge: int = 0) -> np.ndarray:
-    """Drop specks, and (with `edge`) small marks or slivers within `edge` px of the crop's
-    border: the leftovers of a ruling. A decimal point inside the text is kept."""
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
-    x, y, w, h, area = (stats[1:, i] for i in range(5))
-    keep = np.zeros(n, bool)
-    keep[1:] = area >= min_area
+def _specks(stats: np.ndarray, shape: tuple[int, ...], min_area: int, edge: int = 0) -> np.ndarray:
+    """Specks, and (with `edge`) small marks or slivers within `edge` px of the crop's border:
+    the leftovers of a ruling. A decimal point inside the text is no speck."""
+    x, y, w, h, area = (stats[:, i] for i in range(5))
+    specks = area < min_area
     if edge:
-        near = (x <= edge) | (y <= edge) | (x + w >= ink.shape[1] - edge) | (y + h >= ink.shape[0] - edge)
-        small = (area < 4 * min_area) | (w <= edge) | (h <= edge)
-        keep[1:] &= ~(near & small)
-    return _kept(keep, labels)
+        near = (x <= edge) | (y <= edge) | (x + w >= shape[1] - edge) | (y + h >= shape[0] - edge)
+        specks |= near & ((area < 4 * min_area) | (w <= edge) | (h <= edge))
+    return specks
 
 
-def _drop_edge_marks(ink: np.ndarray, cut: np.ndarray, min_area: int, edge: int) -> np.ndarray:
-    """Drop small marks and slivers within `edge` px of a cell edge in `cut`: the leftovers of
-    a ruling that leans off its lattice line. A digit there is larger than a speck and thicker
+def _despeckle(ink: np.ndarray, min_area: int, edge: int = 0) -> np.ndarray:
+    """The ink less its specks (see _specks)."""
+    labels, stats = _marks(ink)
+    return _kept(~_specks(stats, ink.shape, min_area, edge), labels)
+
+
+def _edge_marks(labels: np.ndarray, stats: np.ndarray, cut: np.ndarray, min_area: int, edge: int) -> np.ndarray:
+    """Small marks and slivers within `edge` px of a cell edge in `cut`: the leftovers of a
+    ruling that leans off its lattice line. A digit there is larger than a speck and thicker
     than a sliver."""
     near = cv2.dilate(cut.astype(np.uint8), np.ones((2 * edge + 1, 2 * edge + 1), np.uint8)) > 0
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
-    w, h, area = stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT], stats[1:, cv2.CC_STAT_AREA]
-    touches = np.zeros(n, bool)
+    w, h, area = stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT], stats[:, cv2.CC_STAT_AREA]
+    touches = np.zeros(len(stats), bool)
     touches[np.unique(labels[near & (labels > 0)])] = True
-    small = (area < 4 * min_area) | (w <= edge) | (h <= edge)
-    keep = np.concatenate([[False], ~(touches[1:] & small)])
-    return _kept(keep, labels)
+    return touches & ((area < 4 * min_area) | (w <= edge) | (h <= edge))
 
 
-def _drop_ruling_residue(ink: np.ndarray, dpi: int) -> np.ndarray:
-    """Drop what is left of rulings the line masks missed: marks thinner than any stroke run
-    and taller or wider than the text around them (a worn vertical between two values would
-    otherwise be read as a 1 beside them)."""
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
-    w, h = stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT]
+def _ruling_residue(stats: np.ndarray, keep: np.ndarray, dpi: int) -> np.ndarray:
+    """What is left of rulings the line masks missed: marks thinner than any stroke run and
+    taller or wider than the text around them (the marks `keep` says; a worn vertical between
+    two values would otherwise be read as a 1 beside them)."""
+    w, h = stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT]
     thin = max(2, int(0.012 * dpi))
-    text_h = np.median(h[(w > thin) & (h > thin)]) if np.any((w > thin) & (h > thin)) else 0.1 * dpi
-    residue = ((w <= thin) & (h > 1.4 * text_h)) | ((h <= thin) & (w > 3 * text_h))
-    keep = np.concatenate([[False], ~residue])
-    return _kept(keep, labels)
+    text = keep & (w > thin) & (h > thin)
+    text_h = np.median(h[text]) if np.any(text) else 0.1 * dpi
+    return ((w <= thin) & (h > 1.4 * text_h)) | ((h <= thin) & (w > 3 * text_h))
 
 
-def _join_gap(ink: np.ndarray, dpi: int) -> int:
+def _join_gap(heights: np.ndarray, dpi: int) -> int:
     """How far apart two marks may be and still be one line's text: half a character (the
     space after "1." or inside "总 计"), from the marks' median height."""
-    n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
-    heights = stats[1:, cv2.CC_STAT_HEIGHT]
     tall = heights[heights >= 0.03 * dpi]
     return max(3, int(0.04 * dpi), int(0.6 * np.median(tall))) if tall.size else max(3, int(0.06 * dpi))
 
@@ -307,17 +311,21 @@ def ink_lines(clean: np.ndarray, zone: BBox, cuts: np.ndarray, dpi: int, seal: n
     cut = cuts[y0:y1, x0:x1] > 0
     ink = binarize(region)
     ink[cut] = 0
-    raw = ink.copy()
     min_area = max(4, int((dpi / 100) ** 2 * 3))
-    ink = _drop_ruling_residue(_despeckle(ink, min_area), dpi)
-    ink = _drop_edge_marks(ink, cut, min_area, max(3, int(0.02 * dpi)))
+    labels, stats = _marks(ink)
+    keep = ~_specks(stats, ink.shape, min_area)
+    keep[0] = False
+    keep &= ~_ruling_residue(stats, keep, dpi)
+    keep &= ~_edge_marks(labels, stats, cut, min_area, max(3, int(0.02 * dpi)))
+    raw, ink = ink, _kept(keep, labels)
     left_out = raw & ~ink
     if dropped is not None:
         dropped[y0:y1, x0:x1] |= left_out
     min_height, pad, gap = max(4, int(0.03 * dpi)), max(4, int(0.03 * dpi)), max(2, int(0.012 * dpi))
     # along the line, half a character; across it, a glyph's parts a faint scan broke apart
     # (the bar of a 5), split again below where the gap is a line's
-    smear = cv2.dilate(ink, cv2.getStructuringElement(cv2.MORPH_RECT, (_join_gap(ink, dpi), 2 * gap + 1)))
+    join = _join_gap(stats[keep, cv2.CC_STAT_HEIGHT], dpi)
+    smear = cv2.dilate(ink, cv2.getStructuringElement(cv2.MORPH_RECT, (join, 2 * gap + 1)))
     smear[cut] = 0
     n, labels, stats, _ = cv2.connectedComponentsWithStats(smear, connectivity=4)
     found = []
