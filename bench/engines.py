@@ -1,4 +1,5 @@
-"""The recogniser on each CPU engine, on the same line crops: ONNX Runtime, OpenVINO at f32 (what
+"""The recogniser on each CPU engine, on the same line crops: ONNX Runtime with the float weights
+and with the int8 ones (bench/quantise.py; `--precision int8`), OpenVINO at f32 (what
 `--engine openvino` runs) and OpenVINO at bfloat16 (its CPU plugin's default where the processor
 has it). One thread each, as a worker of a 2-worker batch on 2 cores runs it. Per engine: crops
 a second, recognition seconds a page, and the readings that differ from ONNX Runtime's (text,
@@ -24,6 +25,7 @@ from pipeline.runner import Pipeline
 
 def recognisers() -> dict[str, PPOCRRecognizer]:
     out = {"onnxruntime": PPOCRRecognizer(engine="onnx", threads=1),
+           "onnxruntime int8": PPOCRRecognizer(engine="onnx", threads=1, precision="int8"),
            "openvino f32": PPOCRRecognizer(engine="openvino", threads=1)}
     bf16 = PPOCRRecognizer(engine="openvino", threads=1)
     bf16.model = OpenVinoEngine(bundled_model("PP-OCRv6_rec_small.onnx"), threads=1, precision="bf16")
@@ -45,7 +47,7 @@ def engines_bench(n: int, seed: int, folder: Path):
         start = time.perf_counter()
         readings = recogniser.recognize(crops)
         seconds = time.perf_counter() - start
-        line = f"{name:14s} {len(crops) / seconds:6.1f} crops/s  {seconds / pages:.3f} s/page"
+        line = f"{name:16s} {len(crops) / seconds:6.1f} crops/s  {seconds / pages:.3f} s/page"
         if reference is None:
             reference = readings
         else:

@@ -14,6 +14,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from pipeline.config import RunOptions
 from pipeline.evaluate import Score
 from pipeline.generate.content import GeneratedReport
 from pipeline.generate.documents import print_to_pdf
@@ -49,8 +50,9 @@ def main():
     parser.add_argument("--families", default=",".join(FAMILIES))
     parser.add_argument("--seed", type=int, default=0, help="first seed of the scans")
     parser.add_argument("--errors", type=int, default=5, help="wrong cells to list per family, unflagged first")
+    parser.add_argument("--precision", default="f32", choices=["f32", "int8"], help="the recogniser's weights")
     args = parser.parse_args()
-    pipeline = Pipeline()
+    pipeline = Pipeline(RunOptions(precision=args.precision))
     with tempfile.TemporaryDirectory() as tmp:
         reports = real_reports(Path(tmp))
         print(f"{len(reports)} real reports ({sum(1 for p, _ in reports if p.stem.startswith('hongze'))} published "

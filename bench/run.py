@@ -176,6 +176,7 @@ def main():
     parser.add_argument("-n", type=int, default=20, help="reports per template format and kind")
     parser.add_argument("--seed", type=int, default=None, help="default: a new one each run")
     parser.add_argument("--threshold", type=float, default=None, help="review threshold (default from configs/)")
+    parser.add_argument("--precision", default="f32", choices=["f32", "int8"], help="the recogniser's weights")
     parser.add_argument("--routes", default="draw,word", help="generator routes: draw (reportlab), word (LibreOffice)")
     parser.add_argument("--kinds", default="digital,scan,field,hard,mixed,bw,bw300,bwlight,pictures,pictures96,docx,html",
                         help="born-digital PDF, scan, field scans (skew, seals, worn lines, photos, turned "
@@ -196,9 +197,9 @@ def main():
     args = parser.parse_args()
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(10_000, 10**6)
     print(f"bench seed {seed}: {args.n} reports per format (2021 and 2019) for each of: {args.kinds}, by routes "
-          f"{args.routes}; review threshold {args.threshold or RunOptions().review_threshold}")
+          f"{args.routes}; review threshold {args.threshold or RunOptions().review_threshold}; precision {args.precision}")
     t = time.perf_counter()
-    options = RunOptions()
+    options = RunOptions(precision=args.precision)
     if args.threshold is not None:
         options.review_threshold = args.threshold
     pipeline = Pipeline(options)

@@ -21,7 +21,7 @@ from .batch.local import default_workers, run_local
 from .batch.output import Problem
 from .batch.record import record_run, run_record
 from .config import RunOptions
-from .read.engines import ENGINES, resolve
+from .read.engines import ENGINES, PRECISIONS, resolve, resolve_precision
 from .runner import Pipeline, expand_inputs
 from .types import failure_reason
 
@@ -51,12 +51,15 @@ def cmd_run(args) -> int:
     if reason:
         print(f"error: output folder {out_dir} {reason}", file=sys.stderr)
         return 2
-    options = RunOptions(dpi=args.dpi, engine=args.engine, device=args.device, text=args.text)
+    options = RunOptions(dpi=args.dpi, engine=args.engine, device=args.device, precision=args.precision,
+                         text=args.text)
     if not args.ray:  # on Ray, the cluster's workers decide (the machine running this may have no GPU)
         try:
             options.engine, options.device = resolve(args.engine, args.device)
+            options.precision = resolve_precision(args.precision, options.engine, options.device)
         except RuntimeError as e:
-            print(f"error: --engine {args.engine} --device {args.device}: {e}", file=sys.stderr)
+            print(f"error: --engine {args.engine} --device {args.device} --precision {args.precision}: {e}",
+                  file=sys.stderr)
             return 2
     if args.threshold is not None:
         options.review_threshold = args.threshold
@@ -279,6 +282,9 @@ def main(argv: list[str] | None = None) -> int:
                           "openvino: OpenVINO on the CPU, faster than ONNX Runtime on some CPUs: bench/engines.py)")
     run.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto",
                      help="where recognition runs (auto: a CUDA GPU when the engine has one)")
+    run.add_argument("--precision", choices=PRECISIONS, default="f32",
+                     help="the recogniser's weights: int8 runs about 1.5x as fast on ONNX Runtime on the CPU, as "
+                          "accurate on 200-dpi scans, a little less on low-resolution pictures (README)")
     run.add_argument("--workers", type=int, default=0, help="worker processes (default: one per core)")
     run.add_argument("--ray", metavar="auto|ADDRESS", default=None,
                      help="run on Ray: auto (the cluster here, or a local Ray) or a cluster address")

@@ -14,7 +14,7 @@ from typing import Iterable
 from .config import RunOptions
 from .failpoints import failpoint
 from .read.documents import read_structured
-from .read.engines import resolve
+from .read.engines import resolve, resolve_precision
 from .read.documents.pictures import picture_pages
 from .read.ingest import INPUT_SUFFIXES, in_saved_page_folder, iter_pages, page_files, sniff
 from .read.layout import (LayoutOptions, PageNormaliser, erase_lines, find_tables, horizontal_rules, is_blank,
@@ -139,8 +139,8 @@ class Pipeline:
         if self._recognizer is None:
             engine, device = resolve(self.options.engine, self.options.device)
             batch = self.options.ocr_gpu_batch_size if device == "cuda" else self.options.ocr_batch_size
-            self._recognizer = PPOCRRecognizer(batch_size=batch, device=device, engine=engine,
-                                               threads=self.options.threads)
+            self._recognizer = PPOCRRecognizer(batch_size=batch, device=device, engine=engine, threads=self.options.threads,
+                                               precision=resolve_precision(self.options.precision, engine, device))
         return self._recognizer
 
     def process(self, path: Path | str) -> Outcome:

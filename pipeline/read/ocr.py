@@ -17,7 +17,7 @@ import cv2
 import numpy as np
 
 from ..types import BBox, Page, PageLayout, ProseLine, Reading, TextLine, Word, map_bbox, union_bbox
-from .engines import load_model
+from .engines import QUANTISED_MODEL, load_model
 from .layout import binarize
 
 REC_HEIGHT = 48
@@ -86,12 +86,13 @@ def model_input(crop: np.ndarray, height: int, width: int) -> np.ndarray:
 
 
 class PPOCRRecognizer(TextRecognizer):
-    def __init__(self, model_path: Path | None = None, batch_size: int = 16, threads: int | None = None,
-                 device: str = "cpu", engine: str = "onnx"):
-        """`engine` and `device` as resolved by engines.resolve (no "auto")."""
-        self.model = load_model(model_path or bundled_model("PP-OCRv6_rec_small.onnx"), engine, device,
-                                threads or int(os.environ.get("REPORTOCR_THREADS", 0)))
-        self.name = f"PP-OCRv6_rec_small on {self.model.name}"
+    def __init__(self, batch_size: int = 16, threads: int | None = None, device: str = "cpu", engine: str = "onnx",
+                 precision: str = "f32"):
+        """`engine`, `device` and `precision` as resolved by engines.resolve and
+        resolve_precision (no "auto")."""
+        path = QUANTISED_MODEL if precision == "int8" else bundled_model("PP-OCRv6_rec_small.onnx")
+        self.model = load_model(path, engine, device, threads or int(os.environ.get("REPORTOCR_THREADS", 0)))
+        self.name = f"PP-OCRv6_rec_small ({precision}) on {self.model.name}"
         meta = self.model.metadata
         self.charset = ["<blank>"] + meta["character"].splitlines() + [" "]
         self.batch_size = batch_size

@@ -1,4 +1,5 @@
-"""The engines: PyTorch runs the bundled models as ONNX Runtime does, crop for crop."""
+"""The engines: PyTorch runs the bundled models as ONNX Runtime does, crop for crop; the int8
+weights read the numbers as the float ones do."""
 from __future__ import annotations
 
 import json
@@ -9,7 +10,7 @@ import pytest
 import torch
 
 from pipeline.cli import main
-from pipeline.read.engines import load_model, resolve
+from pipeline.read.engines import load_model, resolve, resolve_precision
 from pipeline.read.engines.onnx_runtime import has_cuda
 from pipeline.read.ocr import PPOCRRecognizer, bundled_model
 
@@ -43,6 +44,23 @@ def test_openvino_reads_every_crop_as_onnx_runtime_does(scan_crops):
     for a, b in zip(onnx_rec.recognize(scan_crops), openvino_rec.recognize(scan_crops)):
         assert (a.text, a.numeric_text) == (b.text, b.numeric_text)
         assert np.allclose(a.char_probs, b.char_probs, atol=1e-3)
+
+
+def test_int8_weights_read_the_numbers_as_the_float_ones(scan_crops):
+    """int8 (--precision int8) changes some probabilities and some labels' letters (labels are
+    matched loosely), but a number crop reads as the float weights read it."""
+    pairs = list(zip(PPOCRRecognizer().recognize(scan_crops), PPOCRRecognizer(precision="int8").recognize(scan_crops)))
+    numbers = [(a, b) for a, b in pairs if a.numeric_text.isdigit()]
+    assert len(numbers) > 150
+    assert sum(a.numeric_text == b.numeric_text for a, b in numbers) >= 0.99 * len(numbers)
+    assert np.median([abs(min(a.numeric_probs) - min(b.numeric_probs)) for a, b in numbers]) < 0.01
+
+
+def test_int8_runs_on_onnx_runtime_on_the_cpu_only():
+    assert resolve_precision("int8", "onnx", "cpu") == "int8"
+    assert resolve_precision("f32", "torch", "cuda") == "f32"
+    with pytest.raises(RuntimeError, match="int8 runs on ONNX Runtime on the CPU only"):
+        resolve_precision("int8", "torch", "cpu")
 
 
 def test_orientation_classifier_graph_runs_on_torch_too():
@@ -114,3 +132,4 @@ def test_run_on_torch_gives_the_same_report_as_the_default(generated, tmp_path):
     assert on_torch["report"] == default["report"]
     run = json.loads((tmp_path / "torch" / "manifest.jsonl").read_text(encoding="utf-8").splitlines()[-1])
     assert run["settings"]["engine"] == "torch" and run["settings"]["device"] == "cpu"
+    assert run["settings"]["precision"] == "f32"

@@ -6,6 +6,9 @@ the engine that produced it.
 - `openvino`: Intel's OpenVINO runtime, on the CPU (the same ONNX file).
 - `torch`: the same graph run op by op on PyTorch (`pip install 'reportocr[torch]'`), on the CPU
   or a CUDA GPU: for the GPU boxes that carry PyTorch already.
+
+The recogniser's weights come in two precisions: float (the bundled file) and int8 (quantised
+here, bench/quantise.py), which ONNX Runtime runs on the CPU.
 """
 from __future__ import annotations
 
@@ -15,6 +18,9 @@ from pathlib import Path
 from .base import ModelEngine
 
 ENGINES = ("onnx", "openvino", "torch")
+PRECISIONS = ("f32", "int8")
+# the recogniser's weights quantised to int8 (bench/quantise.py; models/manifest.json)
+QUANTISED_MODEL = Path(__file__).resolve().parents[3] / "models" / "PP-OCRv6_rec_small.int8.onnx"
 
 
 def load_model(path: Path, engine: str = "onnx", device: str = "cpu", threads: int | None = None) -> ModelEngine:
@@ -59,6 +65,15 @@ def resolve(engine: str, device: str) -> tuple[str, str]:
     if device == "auto":
         device = "cuda" if gpu else "cpu"
     return engine, device
+
+
+def resolve_precision(precision: str, engine: str, device: str) -> str:
+    """The recogniser's precision for a resolved engine and device: float, or int8 where it is
+    faster (ONNX Runtime on the CPU, about 1.5x: bench/engines.py; OpenVINO runs it slower here).
+    int8 is asked for, never chosen: on 96-dpi page pictures it reads more cells wrong (README)."""
+    if precision == "int8" and (engine, device) != ("onnx", "cpu"):
+        raise RuntimeError("int8 runs on ONNX Runtime on the CPU only (--engine onnx --device cpu)")
+    return precision
 
 
 def _torch_sees_gpu() -> bool | None:
