@@ -50,7 +50,8 @@ class Reading:
     numeric_options: list[list[tuple[str, float]]] = field(default_factory=list)
     sign_doubt: float = 0.0  # see ocr.Recognition.sign_doubt
     # the line read again with the specks beside it (a glyph's broken strokes) read otherwise
-    # (see ocr.LineJob.widened): the reading may have lost part of a glyph
+    # (see ocr.LineJob.widened), or specks inside its box on a 1-bit page (ocr.doubt_inner_specks):
+    # the reading may have lost part of a glyph
     beside_doubt: float = 0.0
     under_seal: float = 0.0  # share of its ink (of a cell, when blank: of itself) that red ink (a seal) covered
 

@@ -91,3 +91,15 @@ def test_scans_of_the_published_reports(pipeline, tmp_path, stem, kind, seed):
     assert data["inconsistencies"] == []
     if stem == "hongze2023":
         assert all(data["cells"][f"t4/review/{col}"]["needs_review"] for col in ("upheld", "corrected", "total"))
+
+
+def test_a_1bit_scan_flags_the_4_whose_bar_the_threshold_broke(pipeline, tmp_path):
+    """hongze2024 as an archive scanner's 1-bit page at 300 dpi (the seed that found it): the
+    bar of the 4 of table 二's 9487 broke into a dot, and the stroke left was read as a sure 1
+    ("9187"), in a row no identity covers. The dot inside the number's box puts it in doubt."""
+    pdf = tmp_path / "hongze2024.pdf"
+    shutil.copy(REAL / "hongze2024.pdf", pdf)
+    to_scan(GeneratedReport(pdf, _truth("hongze2024")), random.Random(959002), ScanOptions.black_and_white(300))
+    score, data = _read(pipeline, pdf, "hongze2024")
+    assert score.flag_recall == 1.0, score.errors[:10]
+    assert score.accuracy >= 0.99, score.errors[:10]

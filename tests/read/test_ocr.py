@@ -3,7 +3,8 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from pipeline.generate.render import FONT_FILES
-from pipeline.read.ocr import PPOCRRecognizer, _beside, ink_lines, row_crops, split_lines
+from pipeline.read.ocr import BESIDE_DOUBT, PPOCRRecognizer, _beside, doubt_inner_specks, ink_lines, row_crops, split_lines
+from pipeline.types import TextLine
 
 
 def _text_image(text: str, size: int = 36, lines: int = 1) -> np.ndarray:
@@ -196,3 +197,17 @@ def test_characters_stacked_one_a_line_and_touching_are_cut_apart_and_a_one_is_n
     stacked = sorted((line for line, _, _ in lines if line.bbox[0] < stack.shape[1]), key=lambda line: line.bbox[1])
     crops = {id(line): crop for line, crop, _ in lines}
     assert "".join(r.text for r in recognizer.recognize([crops[id(line)] for line in stacked])) == "结果维持"
+
+
+def test_specks_left_out_in_or_just_beside_a_line_put_its_reading_in_doubt():
+    """On a 1-bit page at 300 dpi, lines 30 px high: a dot of 3x3 px left out inside a number's
+    box, or 5 px before it (the bar of a 4 broken off), doubts its reading; a dot 20 px after
+    the box (beyond half the line's height), or a single pixel of dust inside it, does not."""
+    dropped = np.zeros((100, 500), np.uint8)
+    inside, before, far, dusty = (TextLine(bbox=(x, 10.0, x + 70.0, 40.0)) for x in (10.0, 110.0, 210.0, 360.0))
+    dropped[20:23, 40:43] = 255  # inside the first line
+    dropped[20:23, 102:105] = 255  # 5 px left of the second
+    dropped[20:23, 300:303] = 255  # 20 px right of the third
+    dropped[25, 400] = 255  # a pixel inside the fourth
+    doubt_inner_specks([inside, before, far, dusty], dropped, 300)
+    assert [line.beside_doubt for line in (inside, before, far, dusty)] == [BESIDE_DOUBT, BESIDE_DOUBT, 0.0, 0.0]
