@@ -81,7 +81,7 @@ def bench(kind: str, n: int, seed: int, pipeline: Pipeline, work: Path, route: s
         outcome = pipeline.process(report.pdf)
         data = outcome.report.to_json() if outcome.report else None
         score.add(data, report.truth)
-        if outcome.report:
+        if outcome.report and outcome.report.template == report.truth["template"]:  # else all wrong, in score
             for cid, cell in outcome.report.cells.items():
                 want = report.truth["cells"][cid]
                 if cell.recognised and cell.found:

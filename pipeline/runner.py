@@ -302,14 +302,14 @@ class Pipeline:
         t = time.perf_counter()
         readings = [self._in_order(document, layouts, reading) for reading in self.readings] if layouts else \
             [document.tables]
-        recon = reconstruct(readings, self.templates)
+        title_lines = document.title_lines or (layouts[0].title_lines if layouts else [])
+        agency, year = parse_title(title_lines or [line.text for line in prose[:6]])
+        recon = reconstruct(readings, self.templates, year)
         bands = {layout.number: layout.band for layout in layouts}
         for cell in recon.cells.values():  # which calibration scores it, and which picture it is in
             cell.band = bands.get(cell.page, cell.band)
             cell.picture = document.pictures[cell.page][0] if cell.page in document.pictures else None
         sections = split_sections(prose)
-        title_lines = document.title_lines or (layouts[0].title_lines if layouts else [])
-        agency, year = parse_title(title_lines or [line.text for line in prose[:6]])
         t = timings.add("reconstruct", t)
         stated = stated_cells(sections, PROSE_FORMAT) if recon.template is None else {}
         if stated:  # no table, but the text states the numbers (a report of 2008-2018)

@@ -91,6 +91,10 @@ class Template:
     notice: str
     tables: dict[str, TableSpec]
     identities: tuple[Identity, ...] = field(default=())
+    years: tuple[int, int] = (0, 9999)  # the years of the reports it is the form of, first and last
+
+    def covers(self, year: int | None) -> bool:
+        return year is not None and self.years[0] <= year <= self.years[1]
 
     def cell_ids(self) -> list[str]:
         return [cid for table in self.tables.values() for cid in table.cell_ids()]
@@ -144,7 +148,7 @@ def load_template(path: Path) -> Template:
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     tables = {tid: _table(tid, table) for tid, table in raw["tables"].items()}
     return Template(id=str(raw["id"]), notice=raw["notice"], tables=tables,
-                    identities=_identities(raw.get("identities", [])))
+                    identities=_identities(raw.get("identities", [])), years=tuple(raw["years"]))
 
 
 @lru_cache(maxsize=None)

@@ -1060,16 +1060,18 @@ class Reconstruction:
     other_rows: list[dict] = field(default_factory=list)  # see TableMatch
 
 
-def reconstruct(readings: list[list[Table]], templates: list[Template]) -> Reconstruction:
+def reconstruct(readings: list[list[Table]], templates: list[Template], year: int | None = None) -> Reconstruction:
     """The report's cells under the template that fits best, from one or more structure
-    readings of its tables (reconciled cell by cell, see reconcile.py)."""
+    readings of its tables (reconciled cell by cell, see reconcile.py). Where two fit equally
+    (only the tables they share were read: a light scan lost tables 一 and 二), the report's
+    `year` (from its title) tells which one it is the form of."""
     dropped: list[Table] = []
     grouped = [group_fragments(tables, templates, dropped) for tables in readings]
     # a table of numbers no template's labels were read in (a page turned the wrong way up, a
     # fragment whose labels were lost) may be the rest of the report's table
     unread_numbers = any(sum(1 for c in t.cells if parse_value(c.text).value is not None) >= UNREAD_TABLE_NUMBERS
                          for t in dropped)
-    best: tuple[float, Template, list[dict[str, TableMatch | None]]] | None = None
+    fits: list[tuple[float, Template, list[dict[str, TableMatch | None]]]] = []
     for template in templates:
         matches = []
         for fragments in grouped:
@@ -1077,13 +1079,17 @@ def reconstruct(readings: list[list[Table]], templates: list[Template]) -> Recon
             for tid, spec in template.tables.items():
                 per_table[tid] = MATCHERS[spec.layout](fragments[tid], spec) if fragments[tid] else None
             matches.append(per_table)
-        score = sum(m.score for per_table in matches for m in per_table.values() if m)
-        if best is None or score > best[0]:
-            best = (score, template, matches)
-    score, template, matches = best
-    if score == 0:
+        fits.append((sum(m.score for per_table in matches for m in per_table.values() if m), template, matches))
+    top = max(score for score, _, _ in fits)
+    if top == 0:
         return Reconstruction(None, {}, ["no template table found"])
+    tied = [fit for fit in fits if fit[0] >= top - 1e-6]
+    score, template, matches = next((fit for fit in tied if fit[1].covers(year)), tied[0])
     warnings = []
+    if len(tied) > 1:
+        told = f"told by the report's year, {year}" if template.covers(year) else "the report's year not read"
+        warnings.append(f"the tables read fit the {' and the '.join(t.id for _, t, _ in tied)} formats alike; "
+                        f"read as the {template.id} format ({told})")
     per_reading: list[dict[str, CellResult]] = [{} for _ in matches]
     for tid, spec in template.tables.items():
         if not any(m[tid] is not None and m[tid].found for m in matches):

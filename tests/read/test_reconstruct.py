@@ -333,3 +333,22 @@ def test_a_blank_over_a_faint_digits_specks_is_no_sure_blank():
     assert cells["t4/litigation_after_review/upheld"].value is None
     assert cells["t4/litigation_after_review/upheld"].ocr_score < 0.6
     assert cells["t4/litigation_after_review/total"].ocr_score == 1.0  # blank, over clean paper
+
+
+def test_where_only_the_tables_both_formats_share_were_read_the_reports_year_tells_the_format():
+    """A light 1-bit scan lost tables 一 and 二 (the ones the 2019 and 2021 formats differ in):
+    table 四 alone fits both alike. A report on 2023 is read in the 2021 format, one on 2020 in
+    the 2019 format, and the report says the format was told by its year (a 2021 report had
+    been read as a 2019 one, every cell under the wrong id)."""
+    groups = ["行政复议"] * 5 + ["未经复议直接起诉"] * 5 + ["复议后起诉"] * 5
+    leaves = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"] * 3
+    rows = [groups, leaves, ["1", "2", "0", "0", "3"] * 3]
+    cells = [Cell(r, c, 1, 1, (c * 40, r * 40, c * 40 + 40, r * 40 + 40), text=t,
+                  numeric_text=t if t.isdigit() else "?") for r, row in enumerate(rows) for c, t in enumerate(row)]
+    table_four = Table(page=1, bbox=(0, 0, 600, 120), n_rows=3, n_cols=15, cells=cells)
+    templates = list(load_templates().values())
+    for year, form in ((2023, "2021"), (2020, "2019")):
+        recon = reconstruct([[table_four]], templates, year)
+        assert recon.template.id == form and recon.cells["t4/review/upheld"].value == 1
+        assert any(f"read as the {form} format (told by the report's year, {year})" in w for w in recon.warnings)
+    assert any("the report's year not read" in w for w in reconstruct([[table_four]], templates).warnings)
