@@ -45,7 +45,7 @@ class Recognition:
 
 
 BESIDE_DOUBT = 0.5  # the doubt of a reading its widened crop reads otherwise
-INNER_SPECKS = 1.0  # px at 100 dpi of ink left out inside a line's box on a 1-bit page: part of a glyph lost
+INNER_SPECKS = 0.5  # px at 100 dpi (5 px at 300) of ink left out in or beside a line on a 1-bit page: part of a glyph lost
 NUMERIC_CLASSES = "0123456789.-,"
 LOOKALIKES = {
     "0": "0OoDQ〇○０", "1": "1lI|i!丨１", "2": "2Zz２", "3": "3３", "4": "4４", "5": "5Ss５", "6": "6b６",

@@ -201,12 +201,14 @@ def test_characters_stacked_one_a_line_and_touching_are_cut_apart_and_a_one_is_n
 
 def test_specks_left_out_in_or_just_beside_a_line_put_its_reading_in_doubt():
     """On a 1-bit page at 300 dpi, lines 30 px high: a dot of 3x3 px left out inside a number's
-    box, or 5 px before it (the bar of a 4 broken off), doubts its reading; a dot 20 px after
-    the box (beyond half the line's height), or a single pixel of dust inside it, does not."""
+    box, or one of 5 px a little before it (what was left of a 4's bar beside its stroke, read as
+    a sure 1, on a generated light scan), doubts its reading; a dot 20 px after the box (beyond
+    half the line's height), or a single pixel of dust inside it, does not."""
     dropped = np.zeros((100, 500), np.uint8)
     inside, before, far, dusty = (TextLine(bbox=(x, 10.0, x + 70.0, 40.0)) for x in (10.0, 110.0, 210.0, 360.0))
     dropped[20:23, 40:43] = 255  # inside the first line
-    dropped[20:23, 102:105] = 255  # 5 px left of the second
+    dropped[20:22, 102:104] = 255  # 5 px, 6 px left of the second
+    dropped[22, 103] = 255
     dropped[20:23, 300:303] = 255  # 20 px right of the third
     dropped[25, 400] = 255  # a pixel inside the fourth
     doubt_inner_specks([inside, before, far, dusty], dropped, 300)
