@@ -650,24 +650,37 @@ def _left_out(spec: TableSpec, form: OneRowForm) -> list[RowSpec]:
 
 
 def _one_row_note(spec: TableSpec, form: OneRowForm) -> str:
-    return (f"table {spec.id[1:]} prints {form.labels[0]} as one row: its values are in {spec.id}/{form.into}; "
-            f"{', '.join(f'{spec.id}/{r.id}' for r in _left_out(spec, form))} are not printed")
+    """The start of the warning of a table read as printing a group as one row."""
+    return f"table {spec.id[1:]} prints {form.labels[0]} as one row: its values are in {spec.id}/{form.into}; "
 
 
-def _not_printed(spec: TableSpec, form: OneRowForm) -> tuple[dict[str, CellResult], str]:
-    """The cells of the rows a one-row form leaves out, and a warning that says so."""
-    cells = {f"{spec.id}/{r.id}/{c}": CellResult(value=None, text=None, confidence=0.0, needs_review=False, page=None,
-                                                 bbox=None, label_score=1.0, printed=False)
-             for r in _left_out(spec, form) for c in r.columns}
-    return cells, _one_row_note(spec, form)
+def _one_row_cells(spec: TableSpec, form: OneRowForm, unplaced: int) -> tuple[dict[str, CellResult], str]:
+    """The cells of the rows a one-row form leaves out, and a warning that says so: not printed;
+    or, where `unplaced` rows of values inside the table went unmatched (the group's sub-rows,
+    their labels garbled, may be there), not found, for a person to look."""
+    ids = [(f"{spec.id}/{r.id}/{c}", c) for r in _left_out(spec, form) for c in r.columns]
+    rows = ", ".join(f"{spec.id}/{r.id}" for r in _left_out(spec, form))
+    if unplaced:
+        return ({cid: _result(None, 0.0, spec, column) for cid, column in ids},
+                _one_row_note(spec, form) + f"{rows} not found ({unplaced} rows of values inside the table unplaced)")
+    return {cid: _not_printed_result() for cid, _ in ids}, _one_row_note(spec, form) + f"{rows} are not printed"
 
 
 def _drop_contradicted_one_row_notes(warnings: list[str], cells: dict[str, CellResult], template: Template) -> list[str]:
     """The warnings less a one-row form's where the reconciled cells hold its rows (the other
     reading read them: one reading's garbled sub-row labels are no one-row table)."""
-    wrong = {_one_row_note(spec, form) for spec in template.tables.values() for form in spec.one_row_forms
-             if any(cells[f"{spec.id}/{r.id}/{c}"].printed for r in _left_out(spec, form) for c in r.columns)}
-    return [w for w in warnings if w not in wrong]
+    wrong = tuple(_one_row_note(spec, form) for spec in template.tables.values() for form in spec.one_row_forms
+                  if any(cells[f"{spec.id}/{r.id}/{c}"].printed and cells[f"{spec.id}/{r.id}/{c}"].found
+                         for r in _left_out(spec, form) for c in r.columns))
+    return [w for w in warnings if not w.startswith(wrong)] if wrong else warnings
+
+
+def _unplaced_value_rows(rows: list[RowView], matched: dict[int, int]) -> int:
+    """Rows of values between the first and the last row matched that no template row took."""
+    if not matched:
+        return 0
+    used = set(matched.values())
+    return sum(1 for i in range(min(used), max(used) + 1) if i not in used and _numeric_cells(rows[i]))
 
 
 def _form_fit(rows: list[RowView], matched: dict[int, int], sims: dict[int, float]) -> float:
@@ -677,10 +690,7 @@ def _form_fit(rows: list[RowView], matched: dict[int, int], sims: dict[int, floa
     garbled: their values would be lost as not printed)."""
     if not matched:
         return 0.0
-    inside = range(min(matched.values()), max(matched.values()) + 1)
-    used = set(matched.values())
-    unmatched = sum(1 for i in inside if i not in used and _numeric_cells(rows[i]))
-    return sum(s - 0.5 for s in sims.values()) - 0.5 * unmatched
+    return sum(s - 0.5 for s in sims.values()) - 0.5 * _unplaced_value_rows(rows, matched)
 
 
 def match_rows_table(rows: list[RowView], spec: TableSpec) -> TableMatch:
@@ -693,7 +703,7 @@ def match_rows_table(rows: list[RowView], spec: TableSpec) -> TableMatch:
     out.score = sum(sims.values()) + sum(h.score for h in headers) * 0.5
     confirm_headers_by_order(headers, list(spec.columns))
     if form is not None:
-        cells, note = _not_printed(spec, form)
+        cells, note = _one_row_cells(spec, form, _unplaced_value_rows(rows, matched))
         out.cells.update(cells)
         out.notes.append(note)
     headers += infer_missing_headers(headers, list(spec.columns), spans=_label_edges(rows, set(matched.values())))

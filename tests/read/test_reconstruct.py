@@ -2,8 +2,8 @@ import json
 
 import pytest
 
-from pipeline.read.reconstruct import (Placed, RowView, align_rows, find_headers, group_fragments, is_label,
-                                       match_group_table, match_rows_table, parse_value, reconstruct)
+from pipeline.read.reconstruct import (Placed, RowView, _one_row_cells, align_rows, find_headers, group_fragments,
+                                       is_label, match_group_table, match_rows_table, parse_value, reconstruct)
 from pipeline.templates import load_templates
 from pipeline.types import Cell, Table
 
@@ -352,3 +352,18 @@ def test_where_only_the_tables_both_formats_share_were_read_the_reports_year_tel
         assert recon.template.id == form and recon.cells["t4/review/upheld"].value == 1
         assert any(f"read as the {form} format (told by the report's year, {year})" in w for w in recon.warnings)
     assert any("the report's year not read" in w for w in reconstruct([[table_four]], templates).warnings)
+
+
+def test_rows_a_one_row_form_leaves_out_are_not_found_where_rows_of_values_went_unplaced():
+    """（六）其他处理 read as one row: its sub-rows are not printed, unflagged; but where rows of
+    values inside the table went unplaced (a 1-bit scan garbled the sub-rows' labels to "人质试要
+    清观" and "2", and the one-row form won), they may be those sub-rows: not found, flagged (14
+    cells had been written "not printed", unflagged, on seed 999002)."""
+    spec = load_templates()["2021"].tables["t3"]
+    form = next(f for f in spec.one_row_forms if f.into == "other.other")
+    cells, note = _one_row_cells(spec, form, 0)
+    assert len(cells) == 14 and all(not c.printed and not c.needs_review for c in cells.values())
+    assert note.endswith("are not printed")
+    cells, note = _one_row_cells(spec, form, 2)
+    assert all(c.printed and not c.found and c.needs_review for c in cells.values())
+    assert "not found (2 rows of values inside the table unplaced)" in note
