@@ -31,6 +31,9 @@ INFERRED_ROW = 0.5  # label score of a row placed by order alone (its label unre
 CONFIRMED = 0.9  # label score of a loose match that the template's order confirms
 MIN_HEADER_MATCH = 0.75
 SHARED_CELL_FACTOR = 0.5  # label score of a detected cell found under two template cells
+# formats whose tables fit within this (about one row's label match) are told apart by the
+# report's year: with only table 三 read, garbled labels fit the 2019 one 13.43 to 13.34
+FORMATS_CLOSE = 1.0
 # ink (px at 100 dpi) in a cell read as blank that makes the blank doubtful: a light 1-bit
 # threshold leaves a thin 7 as one or two specks of 3 px (6 had read such blanks as sure; 2.5
 # flagged 7 more of 7,980 cells on 1-bit scans, and none on grey ones)
@@ -1072,9 +1075,9 @@ class Reconstruction:
 
 def reconstruct(readings: list[list[Table]], templates: list[Template], year: int | None = None) -> Reconstruction:
     """The report's cells under the template that fits best, from one or more structure
-    readings of its tables (reconciled cell by cell, see reconcile.py). Where two fit equally
-    (only the tables they share were read: a light scan lost tables 一 and 二), the report's
-    `year` (from its title) tells which one it is the form of."""
+    readings of its tables (reconciled cell by cell, see reconcile.py). Where two fit about
+    equally (only the tables they share were read: a light scan lost tables 一, 二 and 四), the
+    report's `year` (from its title) tells which one it is the form of."""
     dropped: list[Table] = []
     grouped = [group_fragments(tables, templates, dropped) for tables in readings]
     # a table of numbers no template's labels were read in (a page turned the wrong way up, a
@@ -1093,13 +1096,14 @@ def reconstruct(readings: list[list[Table]], templates: list[Template], year: in
     top = max(score for score, _, _ in fits)
     if top == 0:
         return Reconstruction(None, {}, ["no template table found"])
-    tied = [fit for fit in fits if fit[0] >= top - 1e-6]
-    score, template, matches = next((fit for fit in tied if fit[1].covers(year)), tied[0])
+    close = [fit for fit in fits if fit[0] >= top - FORMATS_CLOSE]
+    score, template, matches = next((fit for fit in close if fit[1].covers(year)),
+                                    next(fit for fit in close if fit[0] == top))
     warnings = []
-    if len(tied) > 1:
+    if len(close) > 1:
         told = f"told by the report's year, {year}" if template.covers(year) else "the report's year not read"
-        warnings.append(f"the tables read fit the {' and the '.join(t.id for _, t, _ in tied)} formats alike; "
-                        f"read as the {template.id} format ({told})")
+        warnings.append(f"the tables read fit the {' and the '.join(t.id for _, t, _ in close)} formats about "
+                        f"alike; read as the {template.id} format ({told})")
     per_reading: list[dict[str, CellResult]] = [{} for _ in matches]
     for tid, spec in template.tables.items():
         if not any(m[tid] is not None and m[tid].found for m in matches):
