@@ -344,7 +344,7 @@ def anchored_verticals(vertical: np.ndarray, horizontal: np.ndarray, ink: np.nda
     xs, ys = cv2.findNonZero(vertical).reshape(-1, 2).T
     run_of = labels[ys, xs]
 
-    def per_run(run, where):
+    def per_run(run: np.ndarray, where: np.ndarray) -> np.ndarray:  # any pixel of each run
         return np.bincount(run, weights=where, minlength=n) > 0
 
     near = cv2.dilate(horizontal, _rect((2 * reach + 1, 2 * reach + 1))) > 0
@@ -365,6 +365,7 @@ def anchored_verticals(vertical: np.ndarray, horizontal: np.ndarray, ink: np.nda
                                            width[k] + reach) <= width[k] + reach:
             ruling[k] = True
     if ruling.any():
+        # in line with where a ruling ends (a ruling on a page left a little skewed drifts)
         at_end = [ys <= top[run_of] + reach, ys >= bottom[run_of] - reach]
         ends = np.stack([np.bincount(run_of, weights=xs * e, minlength=n) / np.maximum(1, np.bincount(run_of, e, minlength=n))
                          for e in at_end], axis=1)
