@@ -167,7 +167,7 @@ def show(result: dict):
         print(f"auto-repair          {len(repairs)} repairs: {fixed} fixed a misreading, {broke} broke a right "
               f"reading; {result['unrepaired_misreads']} wrong cells in failed checks left unrepaired")
     show_reliability(result["reliability"])
-    for line in s.errors[:15]:
+    for line in sorted(s.errors, key=lambda e: "UNFLAGGED" not in e)[:15]:  # unflagged first
         print("  wrong: " + line)
 
 
