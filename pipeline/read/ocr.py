@@ -209,9 +209,10 @@ def _marks(ink: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _kept(keep: np.ndarray, labels: np.ndarray) -> np.ndarray:
-    """The ink of the marks `keep` says (by label, the background's first), 255 on 0."""
-    keep[0] = False
-    return (keep.astype(np.uint8) * 255)[labels]
+    """The ink of the marks `keep` says (by label; the background, label 0, never), 255 on 0."""
+    lookup = keep.astype(np.uint8) * 255
+    lookup[0] = 0
+    return lookup[labels]
 
 
 def _specks(stats: np.ndarray, shape: tuple[int, ...], min_area: int, edge: int = 0) -> np.ndarray:

@@ -661,8 +661,9 @@ def _one_row_cells(spec: TableSpec, form: OneRowForm, unplaced: int) -> tuple[di
     """The cells of the rows a one-row form leaves out, and a warning that says so: not printed;
     or, where `unplaced` rows of values inside the table went unmatched (the group's sub-rows,
     their labels garbled, may be there), not found, for a person to look."""
-    ids = [(f"{spec.id}/{r.id}/{c}", c) for r in _left_out(spec, form) for c in r.columns]
-    rows = ", ".join(f"{spec.id}/{r.id}" for r in _left_out(spec, form))
+    left_out = _left_out(spec, form)
+    ids = [(f"{spec.id}/{r.id}/{c}", c) for r in left_out for c in r.columns]
+    rows = ", ".join(f"{spec.id}/{r.id}" for r in left_out)
     if unplaced:
         return ({cid: _result(None, 0.0, spec, column) for cid, column in ids},
                 _one_row_note(spec, form) + f"{rows} not found ({unplaced} rows of values inside the table unplaced)")
