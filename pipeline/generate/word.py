@@ -55,7 +55,7 @@ class WordLayout:
     valign: str  # "center", "top"
     cell_margin: float  # pt, left and right
     margin_cm: float  # page margins
-    cant_split: bool  # rows kept whole on one page
+    cant_split: bool  # rows kept whole on one page, where no header row repeats (see _table)
     indent_table: float  # cm the tables are moved left (tables wider than the text are common)
     prose: tuple[int, int]  # paragraphs of prose between sections, at least and at most
 
@@ -191,12 +191,16 @@ def _table(document, grid: Grid, layout: WordLayout, text_width_cm: float, repea
                                                 "insideH": inner, "insideV": inner}))
     for i, column in enumerate(table.columns):
         column.width = widths[i]
+    # LibreOffice drops a table's rows from the one after a repeated header on, when that row may not
+    # break and the page ends below it (table 三 printed to its first row, prose where the rest
+    # belongs). Word prints them, so an author never sees it: no unbreakable rows under repeated headers.
+    cant_split = layout.cant_split and not repeat_header
     for r, row in enumerate(table.rows):
         tr_pr = row._tr.get_or_add_trPr()
         if layout.row_height:
             row.height = Pt(layout.row_height)
             row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST  # exact heights clip what does not fit
-        if layout.cant_split:
+        if cant_split:
             tr_pr.append(_element("w:cantSplit"))
         if repeat_header and r < grid.header_rows:
             tr_pr.append(_element("w:tblHeader"))
