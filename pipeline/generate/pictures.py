@@ -28,7 +28,7 @@ from .content import Block, GeneratedReport, ReportContent, compose_report
 from .documents import write_html
 from .render import write_pdf
 from .reports import ROUTES, write_truth
-from .word import WordLayout, docx_to_pdf, write_docx
+from .word import WordLayout, docx_to_pdf, print_whole, write_docx
 
 FORMS = {".html": "web page with its _files folder", ".mhtml": "web page as one MHTML file",
          ".zip": "web page zipped with its pictures", ".docx": "Word file", ".doc": "Word 97 file"}
@@ -83,11 +83,11 @@ def _table_pictures(content: ReportContent, tmp: Path, route: str, dpi: float,
             write_docx(one, pdf.with_suffix(".docx"), rng, layout)
         else:
             write_pdf(one, pdf, rng)
-        documents.append((taken, pdf))
+        documents.append((taken, pdf, one))
     if layout is not None:
-        docx_to_pdf([pdf.with_suffix(".docx") for _, pdf in documents])
+        print_whole({pdf.with_suffix(".docx"): (one, rng) for _, pdf, one in documents})
     out = []
-    for taken, pdf in documents:
+    for taken, pdf, _ in documents:
         document = pdfium.PdfDocument(str(pdf))
         images = [_cropped(page.render(scale=dpi / 72).to_numpy()[..., :3], rng) for page in document]
         document.close()

@@ -14,7 +14,7 @@ from .indicators import compose_indicator_report
 from .render import write_pdf
 from .scan import to_scan
 from .values import APPLICANTS, draw_values
-from .word import docx_to_pdf, write_docx
+from .word import print_whole, write_docx
 
 
 def write_truth(path: Path, content: ReportContent, pages: int, more: dict | None = None) -> dict:
@@ -40,7 +40,7 @@ def _generate(jobs: list[tuple[Path, str, int, dict]], route: str) -> list[Gener
     """jobs: (path, template id, seed, what compose_report is given rather than draws)."""
     if route not in ROUTES:
         raise ValueError(f"unknown route {route!r} (one of {', '.join(ROUTES)})")
-    contents, printed = [], []
+    contents, printed = [], {}
     for path, template_id, seed, given in jobs:
         rng = random.Random(seed)
         compose = compose_indicator_report if template_id == "pre-2019" else compose_report
@@ -53,14 +53,11 @@ def _generate(jobs: list[tuple[Path, str, int, dict]], route: str) -> list[Gener
             write_html(content, path, rng)
         elif route == "word":
             write_docx(content, path.with_suffix(".docx"), rng)
-            printed.append(path.with_suffix(".docx"))
+            printed[path.with_suffix(".docx")] = (content, rng)
         else:
             pages = write_pdf(content, path, rng)
         contents.append((path, content, pages))
-    if printed:
-        docx_to_pdf(printed)
-        for docx_path in printed:
-            docx_path.unlink()
+    print_whole(printed)
     reports = []
     for path, content, pages in contents:
         if path.suffix.lower() == ".pdf" and route == "word":

@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 import subprocess
 import tempfile
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -260,6 +261,32 @@ def _fill(cell, g: GridCell, layout: WordLayout):
             run.add_break()
 
 
+PRINT_TRIES = 4
+
+
+def print_whole(documents: dict[Path, tuple[object, random.Random]]):
+    """Print the Word documents (each with its render.ReportContent and the random source that
+    laid it out) as PDFs beside them, then delete them. A document whose PDF lacks
+    a table's text (LibreOffice leaves some layouts' rows out, or their cells empty, where Word
+    prints them) is laid out afresh and printed again: its truth would otherwise promise cells the
+    page never showed."""
+    todo = dict(documents)
+    for _ in range(PRINT_TRIES):
+        if not todo:
+            return
+        for pdf in docx_to_pdf(list(todo)):
+            docx_path = pdf.with_suffix(".docx")
+            content, rng = todo[docx_path]
+            if missing_text(pdf, content):
+                write_docx(content, docx_path, rng)
+            else:
+                docx_path.unlink()
+                del todo[docx_path]
+    if todo:
+        raise RuntimeError(f"LibreOffice left table text out of {', '.join(p.name for p in todo)} "
+                           f"in {PRINT_TRIES} layouts")
+
+
 def docx_to_pdf(paths: list[Path], target: str = "pdf") -> list[Path]:
     """PDFs of the .docx files, each beside its source, printed by LibreOffice in one run (or,
     `target` "doc", the same documents saved in Word 97's format)."""
@@ -281,3 +308,24 @@ def docx_to_pdf(paths: list[Path], target: str = "pdf") -> list[Path]:
     if missing:
         raise RuntimeError(f"LibreOffice wrote no {target} of {', '.join(missing)}")
     return pdfs
+
+
+def missing_text(pdf: Path, content) -> str:
+    """The letters, digits and characters of `content` (its text and its tables' cells) that the
+    printed PDF lacks, counted, in any order (a cell's wrapped lines come out between its
+    neighbours' in the PDF's text, a merged cell's after the rows it spans)."""
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(str(pdf))
+    try:
+        printed = Counter(_letters("".join(page.get_textpage().get_text_range() for page in document)))
+    finally:
+        document.close()
+    written = Counter(_letters("".join(block.text for block in content.blocks if block.kind != "picture")))
+    written += Counter(_letters("".join(g.text for block in content.blocks if block.kind == "table"
+                                        for g in block.grid.cells)))
+    return "".join((written - printed).elements())
+
+
+def _letters(text: str) -> str:
+    return "".join(ch for ch in text if ch.isalnum())
