@@ -30,6 +30,7 @@ PARENT_ONLY = 0.8  # a row's labels this like a template row's parent label alon
 INFERRED_ROW = 0.5  # label score of a row placed by order alone (its label unreadable)
 CONFIRMED = 0.9  # label score of a loose match that the template's order confirms
 MIN_HEADER_MATCH = 0.75
+LOOSE_HEADER_MATCH = 0.6  # a header this like a column's, in the column order of its row's others, is that column
 SHARED_CELL_FACTOR = 0.5  # label score of a detected cell found under two template cells
 # formats whose tables fit within this (about one row's label match) are told apart by the
 # report's year: with only table 三 read, garbled labels fit the 2019 one 13.43 to 13.34
@@ -359,18 +360,30 @@ def _confirm_rows_by_order(matched: dict[int, int], sims: dict[int, float]):
             sims[j] = CONFIRMED
 
 
-def confirm_headers_by_order(headers: list[HeaderCell], columns: list[str]):
+def confirm_headers_by_order(headers: list[HeaderCell], columns: list[str]) -> list[HeaderCell]:
     """Headers read loosely (a typo, a misread character) that stand in the template's column
-    order with the others of their header row are those columns: their match counts as certain."""
+    order with the others of their header row are those columns: their match counts as certain.
+    Candidates below MIN_HEADER_MATCH (a label printed short: 现件数 for 现行有效件数) are kept only
+    so, for a column the row's other headers leave open; the others are dropped."""
     rows: dict[tuple[int, int], list[HeaderCell]] = {}
     for h in headers:
         rows.setdefault((id(h.placed.table), h.row), []).append(h)
+
+    def in_order(row: list[HeaderCell]) -> bool:
+        places = [columns.index(h.column) for h in sorted(row, key=lambda h: _centre(h.placed))]
+        return len(row) >= 2 and all(a < b for a, b in zip(places, places[1:]))
+
+    kept = []
     for same_row in rows.values():
-        ordered = sorted(same_row, key=lambda h: _centre(h.placed))
-        places = [columns.index(h.column) for h in ordered]
-        if len(ordered) >= 2 and all(a < b for a, b in zip(places, places[1:])):
-            for h in ordered:
+        found = [h for h in same_row if h.score >= MIN_HEADER_MATCH]
+        if in_order(found):
+            for h in sorted((h for h in same_row if h.score < MIN_HEADER_MATCH), key=lambda h: -h.score):
+                if h.column not in {f.column for f in found} and in_order(found + [h]):
+                    found.append(h)
+            for h in found:
                 h.score = max(h.score, CONFIRMED)
+        kept += found
+    return kept
 
 
 def _fill_gaps(matched: dict[int, int], rows: list[RowView], m: int, sim: list[list[float]]) -> dict[int, int]:
@@ -405,9 +418,11 @@ class HeaderCell:
     score: float
 
 
-def find_headers(rows: list[RowView], columns: dict[str, tuple[str, ...]], skip: set[int]) -> list[HeaderCell]:
-    """Cells naming a column, outside the rows in `skip` (data rows). A header cell merged over
-    several rows is listed once, at its top row."""
+def find_headers(rows: list[RowView], columns: dict[str, tuple[str, ...]], skip: set[int],
+                 loose: float = MIN_HEADER_MATCH) -> list[HeaderCell]:
+    """Cells naming a column, outside the rows in `skip` (data rows), matched at MIN_HEADER_MATCH
+    or, as candidates for confirm_headers_by_order, at `loose`. A header cell merged over several
+    rows is listed once, at its top row."""
     found, seen = [], set()
     for r, row in enumerate(rows):
         if r in skip:
@@ -429,7 +444,7 @@ def find_headers(rows: list[RowView], columns: dict[str, tuple[str, ...]], skip:
                             any(normalise(label).startswith(text) for label in labels)}
                 if len(starting) == 1:
                     best, best_score = starting.pop(), MIN_HEADER_MATCH
-            if best is not None and best_score >= MIN_HEADER_MATCH:
+            if best is not None and best_score >= loose:
                 found.append(HeaderCell(best, r, placed, best_score))
     return found
 
@@ -702,10 +717,10 @@ def match_rows_table(rows: list[RowView], spec: TableSpec) -> TableMatch:
     fits = [(align_rows(rows, form_rows), form_rows, form) for form_rows, form in spec.row_forms()]
     # the form whose alignment scores best; max keeps the template's own on a tie
     (matched, sims, data_like), spec_rows, form = max(fits, key=lambda f: _form_fit(rows, *f[0][:2]))
-    headers = find_headers(rows, spec.columns, skip=data_like | set(matched.values()))
+    headers = find_headers(rows, spec.columns, skip=data_like | set(matched.values()), loose=LOOSE_HEADER_MATCH)
     out = TableMatch(found=bool(matched))
-    out.score = sum(sims.values()) + sum(h.score for h in headers) * 0.5
-    confirm_headers_by_order(headers, list(spec.columns))
+    out.score = sum(sims.values()) + sum(h.score for h in headers if h.score >= MIN_HEADER_MATCH) * 0.5
+    headers = confirm_headers_by_order(headers, list(spec.columns))
     if form is not None:
         cells, note = _one_row_cells(spec, form, _unplaced_value_rows(rows, matched))
         out.cells.update(cells)

@@ -367,3 +367,24 @@ def test_rows_a_one_row_form_leaves_out_are_not_found_where_rows_of_values_went_
     cells, note = _one_row_cells(spec, form, 2)
     assert all(c.printed and not c.found and c.needs_review for c in cells.values())
     assert "not found (2 rows of values inside the table unplaced)" in note
+
+
+@pytest.mark.parametrize("header, confirmed", [("现件数", True), ("件数", False)])
+def test_a_header_printed_short_is_its_column_where_it_stands_in_the_order_of_the_others(header, confirmed):
+    """现件数 (a typo for 现行有效件数, 0.67 alike) after 本年制发件数 and 本年废止件数 is
+    in_force; 件数 alone (0.5) is no header at all."""
+    spec = load_templates()["2021"].tables["t2"]
+    table = Table(page=1, bbox=(0, 0, 100, 30), n_rows=3, n_cols=4)
+
+    def cell(row, k, text):
+        c = Cell(row, k, 1, 1, (25 * k, row * 10, 25 * k + 25, row * 10 + 10), text=text,
+                 numeric_text=text if text.isdigit() else "?")
+        return Placed(c, 1, 0.25 * k, 0.25 * k + 0.25, table)
+
+    texts = [["信息内容", "本年制发件数", "本年废止件数", header], ["规章", "0", "181", "1614"],
+             ["行政规范性文件", "0", "0", "24"]]
+    rows = [RowView([cell(r, k, t) for k, t in enumerate(row)]) for r, row in enumerate(texts)]
+    match = match_rows_table(rows, spec)
+    assert match.cells["t2/art20_1.rules/repealed"].value == 181
+    in_force = match.cells["t2/art20_1.rules/in_force"]
+    assert (in_force.value == 1614 and in_force.label_score >= 0.9) if confirmed else in_force.label_score < 0.9
