@@ -343,8 +343,8 @@ def ink_lines(clean: np.ndarray, zone: BBox, cuts: np.ndarray, dpi: int, seal: n
             page_box = (x0 + box[0], y0 + box[1], x0 + box[2], y0 + box[3])
             line = TextLine(bbox=tuple(float(v) for v in page_box))
             if seal is not None:
-                under = seal[page_box[1]:page_box[3], page_box[0]:page_box[2]]
-                line.under_seal = float(np.count_nonzero(under)) / under.size if under.size else 0.0
+                lo, hi = _cell_span(cut, box)
+                line.under_seal = seal_share(seal, page_box, x0 + lo, x0 + hi)
             found.append((line, box))
     # a "line" around another (the remains of the four rulings of a cell, blurred on a
     # low-resolution picture, left as a frame around its value) is no text: text lines never nest
@@ -369,6 +369,27 @@ def ink_lines(clean: np.ndarray, zone: BBox, cuts: np.ndarray, dpi: int, seal: n
                     paper_crop(region, wide, margin, cut, tall) if wide != box else None))
     out.sort(key=lambda item: (item[0].bbox[1], item[0].bbox[0]))
     return out
+
+
+SEAL_REACH = 0.6  # of a line's height: about a digit's width
+
+
+def seal_share(seal: np.ndarray, box: tuple[int, int, int, int], lo: int, hi: int) -> float:
+    """The share of a text box (page pixels) under red ink, the box widened by a digit's width
+    on either side but not past `lo` and `hi` (its cell's edges): a digit beside those read may
+    have gone with a seal's stroke that crossed it, and left nothing to read or to doubt (a
+    seal's ring through the 1 of 51 left a sure 5)."""
+    x0, y0, x1, y1 = box
+    reach = int(round(SEAL_REACH * (y1 - y0)))
+    under = seal[y0:y1, max(lo, x0 - reach):min(hi, x1 + reach)]
+    return float(np.count_nonzero(under)) / under.size if under.size else 0.0
+
+
+def _cell_span(cut: np.ndarray, box: tuple[int, int, int, int]) -> tuple[int, int]:
+    """The columns between the cell edges in `cut` left and right of a box, along its rows."""
+    edges = np.flatnonzero(cut[box[1]:box[3]].any(axis=0))
+    left, right = edges[edges < box[0]], edges[edges >= box[2]]
+    return (int(left[-1]) + 1 if left.size else 0), (int(right[0]) if right.size else cut.shape[1])
 
 
 STACK_WIDTH = 0.09  # inches: a column of stacked characters is a character wide (a "1" or "11" is narrower)

@@ -1146,10 +1146,13 @@ def reconstruct(readings: list[list[Table]], templates: list[Template], year: in
 
 LONE_BLANK_NEIGHBOURS = 3  # numbers in a blank's column that make the blank doubtful
 LONE_BLANK_P = 0.1  # the reading score of such a blank: flagged on every kind of image
+# blanks this share of their column or fewer are lost digits too (one seal's ring crossed two 0s
+# of table 三's 23-cell column: the second blank had kept the first sure)
+LONE_BLANK_SHARE = 0.1
 
 
 def doubt_lone_blanks(cells: dict[str, CellResult], template: Template):
-    """A grid cell read as blank where every other cell of its column holds a number: a digit
+    """A grid cell read as blank where (nearly) every other cell of its column holds a number: a digit
     lost on the scan (under a seal's filled star, a faint 0, a row squeezed so that its values
     sit on its ruling) is likelier than a blank an author left in a full grid, and no identity
     can tell (a lost 0 adds up as blank). Such a blank is scored low, for a look. Authors who
@@ -1162,10 +1165,10 @@ def doubt_lone_blanks(cells: dict[str, CellResult], template: Template):
             columns.setdefault((tid, column), []).append(cell)
     for (tid, column), group in columns.items():
         blanks = [c for c in group if c.value is None]
-        if len(blanks) == 1 and len(group) > LONE_BLANK_NEIGHBOURS:
-            blank = blanks[0]
-            if blank.recognised and not (blank.text or "").strip():
-                blank.ocr_score = min(blank.ocr_score, LONE_BLANK_P)
+        if blanks and len(blanks) <= max(1, LONE_BLANK_SHARE * len(group)) and len(group) > LONE_BLANK_NEIGHBOURS:
+            for blank in blanks:
+                if blank.recognised and not (blank.text or "").strip():
+                    blank.ocr_score = min(blank.ocr_score, LONE_BLANK_P)
 
 
 def from_statements(template: Template, stated: dict[str, CellResult]) -> Reconstruction:

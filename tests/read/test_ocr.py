@@ -3,7 +3,8 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from pipeline.generate.render import FONT_FILES
-from pipeline.read.ocr import BESIDE_DOUBT, PPOCRRecognizer, _beside, doubt_inner_specks, ink_lines, row_crops, split_lines
+from pipeline.read.ocr import (BESIDE_DOUBT, PPOCRRecognizer, _beside, doubt_inner_specks, ink_lines, row_crops, seal_share,
+                               split_lines)
 from pipeline.types import TextLine
 
 
@@ -213,3 +214,28 @@ def test_specks_left_out_in_or_just_beside_a_line_put_its_reading_in_doubt():
     dropped[25, 400] = 255  # a pixel inside the fourth
     doubt_inner_specks([inside, before, far, dusty], dropped, 300)
     assert [line.beside_doubt for line in (inside, before, far, dusty)] == [BESIDE_DOUBT, BESIDE_DOUBT, 0.0, 0.0]
+
+
+def test_a_seal_beside_the_text_read_counts_up_to_the_cell_edges():
+    """The ring of a seal through the 1 of 51 took the 1 with its red ink: the 5 alone is under
+    no seal, the 5 and a digit's width beside it are; red ink past the cell's edge is another
+    cell's."""
+    seal = np.zeros((40, 200), bool)
+    seal[:, 62:65] = True  # a ring's stroke 2 px right of the text
+    box = (40, 10, 60, 30)  # the 5: 20 px high, 20 wide
+    assert seal[10:30, 40:60].sum() == 0
+    assert seal_share(seal, box, 0, 200) > 0.05
+    assert seal_share(seal, box, 0, 61) == 0.0  # the cell ends before the stroke
+
+
+def test_a_digit_a_seal_took_beside_a_sure_one_is_flagged(pipeline, tmp_path):
+    """A generated hard scan (seed 1030303, Word route) where a seal's ring crossed the 1 of 51
+    in table 二 (5 read sure) and two 0s of one column of table 三 (read as sure blanks)."""
+    from pipeline.evaluate import Score
+    from pipeline.generate import generate_batch
+    from pipeline.generate.scan import ScanOptions
+
+    report = generate_batch(tmp_path, 2, 1030303, kind="scan", route="word", scan_options=ScanOptions.hard())[1]
+    score = Score()
+    score.add(pipeline.process(report.pdf).report.to_json(), report.truth)
+    assert score.flag_recall == 1.0, [e for e in score.errors if "UNFLAGGED" in e]

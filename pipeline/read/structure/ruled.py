@@ -241,8 +241,11 @@ def fill_cells(table: Table, lines: list[TextLine]):
 
 def mark_sealed(table: Table, seal: np.ndarray, lines: PageLines, dpi: int):
     """Each cell's share that red ink (a seal) covered, over its text (the ink inside it, not
-    the rulings) or over the whole cell when it holds none: a digit a seal's stroke crossed may
-    have lost that stroke with the red ink, and a cell that looks blank may have lost it all."""
+    the rulings, and a digit's width beside it: see ocr.seal_share) or over the whole cell when
+    it holds none: a digit a seal's stroke crossed may have lost that stroke with the red ink,
+    and a cell that looks blank may have lost it all."""
+    from ..ocr import seal_share
+
     inset = _inset(dpi)
     for cell in table.cells:
         x0, y0, x1, y1 = (int(round(v)) for v in cell.bbox)
@@ -252,10 +255,8 @@ def mark_sealed(table: Table, seal: np.ndarray, lines: PageLines, dpi: int):
         inside = np.s_[y0:y1, x0:x1]
         text = lines.ink[inside] & ~(lines.horizontal[inside] | lines.vertical[inside])
         ys, xs = np.nonzero(text)
-        if ys.size:
-            x0, y0, x1, y1 = x0 + xs.min(), y0 + ys.min(), x0 + xs.max() + 1, y0 + ys.max() + 1
-        region = seal[y0:y1, x0:x1]
-        cell.under_seal = float(np.count_nonzero(region)) / region.size if region.size else 0.0
+        box = (x0 + xs.min(), y0 + ys.min(), x0 + xs.max() + 1, y0 + ys.max() + 1) if ys.size else (x0, y0, x1, y1)
+        cell.under_seal = seal_share(seal, box, x0, x1)
 
 
 class RuledReading(StructureReading):
