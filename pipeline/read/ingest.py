@@ -194,6 +194,8 @@ class _open_image:
         self.img.close()
 
 
+RED_CORE = 36  # red minus the larger of green and blue: a seal stroke's core; light red or peach shading is 25 or less
+SEAL_SPECKS = np.ones((15, 15), np.uint8)
 BLACK_INK = 0.4  # of the local paper's tone: darker in luminance is black ink, kept under a seal
 
 
@@ -213,6 +215,14 @@ def drop_red(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
     # judged over a pixel's neighbourhood, which reaches the stroke's edges whose colour bled out
     # (reaching further takes the digits a red line crosses: measured worse)
     near_red = cv2.GaussianBlur(redness, (0, 0), 1.5) > 12
+    # red ink has a saturated core; a table cell shaded a light red or peach (Word's accent
+    # tints, FBE4D5: 23 redder) has none, and its text is no seal's to wash out. The specks of
+    # colour JPEG scatters around a seal's strokes go with the seal.
+    n, regions = cv2.connectedComponents(cv2.dilate(near_red.view(np.uint8), SEAL_SPECKS))
+    cored = np.zeros(n, bool)
+    cored[regions[near_red & (redness > RED_CORE)]] = True
+    cored[0] = False
+    near_red &= cored[regions]
     if not near_red.any():
         return red, None
     luminance = cv2.cvtColor(np.ascontiguousarray(rgb[..., :3]), cv2.COLOR_RGB2GRAY)

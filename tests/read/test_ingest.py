@@ -110,6 +110,25 @@ def test_a_red_seal_is_washed_out_and_the_digits_under_it_stay():
     assert none is None and np.array_equal(plain, grey)
 
 
+def test_text_in_cells_shaded_light_red_or_peach_is_no_seal():
+    """Word's accent tints (FBE4D5 peach, F2DCDB pink) shade header cells a little redder than
+    paper; the grey text in them had been washed out as if under a seal (table 四's headers lost
+    on a 96-dpi page picture)."""
+    import cv2
+
+    from pipeline.read.ingest import drop_red
+
+    rgb = np.full((300, 600, 3), 240, np.uint8)
+    for x0, fill in ((20, (251, 228, 213)), (320, (242, 220, 219))):
+        rgb[40:260, x0:x0 + 260] = fill
+        cv2.putText(rgb, "88", (x0 + 40, 190), cv2.FONT_HERSHEY_SIMPLEX, 3, (90, 90, 90), 3)
+    _, jpeg = cv2.imencode(".jpg", cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, 35])
+    page = cv2.cvtColor(cv2.imdecode(jpeg, cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
+    text = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY) < 128
+    out, where = drop_red(page)
+    assert where is None and (out[text] < 140).mean() > 0.9
+
+
 def test_a_folder_of_page_images_is_one_document_in_natural_name_order(tmp_path):
     folder = tmp_path / "scanned report"
     folder.mkdir()
