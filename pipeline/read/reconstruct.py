@@ -1152,23 +1152,38 @@ LONE_BLANK_SHARE = 0.1
 
 
 def doubt_lone_blanks(cells: dict[str, CellResult], template: Template):
-    """A grid cell read as blank where (nearly) every other cell of its column holds a number: a digit
-    lost on the scan (under a seal's filled star, a faint 0, a row squeezed so that its values
-    sit on its ruling) is likelier than a blank an author left in a full grid, and no identity
-    can tell (a lost 0 adds up as blank). Such a blank is scored low, for a look. Authors who
+    """A grid cell read as blank where (nearly) every other cell of its column holds a number: a
+    digit lost on the scan (under a seal's filled star, a faint 0, a row squeezed so that its
+    values sit on its ruling) is likelier than a blank an author left in a full grid, and no
+    identity can tell (a lost 0 adds up as blank). So is one where every other cell of its row
+    holds a number (table 四 is one row: a value taken by the next column on a skewed photo),
+    unless its column is printed blank. Such a blank is scored low, for a look. Authors who
     print blanks for zeros leave many in a column, so their blanks keep their scores."""
     grids = {tid for tid, spec in template.tables.items() if spec.layout != "indicators"}
     columns: dict[tuple[str, str], list[CellResult]] = {}
+    rows: dict[tuple[str, str], list[CellResult]] = {}
     for cid, cell in cells.items():
-        tid, *_, column = cid.split("/")
+        tid, row, column = cid.split("/")
         if tid in grids and cell.printed and cell.found:
             columns.setdefault((tid, column), []).append(cell)
-    for (tid, column), group in columns.items():
-        blanks = [c for c in group if c.value is None]
-        if blanks and len(blanks) <= max(1, LONE_BLANK_SHARE * len(group)) and len(group) > LONE_BLANK_NEIGHBOURS:
-            for blank in blanks:
-                if blank.recognised and not (blank.text or "").strip():
-                    blank.ocr_score = min(blank.ocr_score, LONE_BLANK_P)
+            rows.setdefault((tid, row), []).append(cell)
+
+    def blanks(group: list[CellResult]) -> int:
+        return sum(c.value is None for c in group)
+
+    def lone(group: list[CellResult]) -> bool:
+        return len(group) > LONE_BLANK_NEIGHBOURS and not many(group)
+
+    def many(group: list[CellResult]) -> bool:
+        return blanks(group) > max(1, LONE_BLANK_SHARE * len(group))
+
+    for cid, cell in cells.items():
+        tid, row, column = cid.split("/")
+        if (tid, column) not in columns or cell.value is not None or not cell.recognised or (cell.text or "").strip():
+            continue
+        column_cells, row_cells = columns[(tid, column)], rows[(tid, row)]
+        if lone(column_cells) or (lone(row_cells) and not many(column_cells)):
+            cell.ocr_score = min(cell.ocr_score, LONE_BLANK_P)
 
 
 def from_statements(template: Template, stated: dict[str, CellResult]) -> Reconstruction:

@@ -223,8 +223,8 @@ def test_table_four_whose_header_groups_are_unread_takes_its_columns_in_order_wh
 
 def test_a_lone_blank_in_a_full_grid_is_doubtful_but_many_blanks_are_an_authors():
     """A 0 lost under a seal's filled star reads as a blank; in a column where every other cell
-    holds a number it is scored low, and so are two of a long column, and a row read blank in a
-    full grid. A report
+    holds a number it is scored low, and so are two of a long column, a row read blank in a
+    full grid, and a blank alone in table 四's one row. A report
     printing blanks for zeros keeps them."""
     from pipeline.read.reconstruct import LONE_BLANK_P, doubt_lone_blanks
     from pipeline.types import CellResult
@@ -250,6 +250,9 @@ def test_a_lone_blank_in_a_full_grid_is_doubtful_but_many_blanks_are_an_authors(
     cells = grid(lambda cid: cid in two)
     doubt_lone_blanks(cells, template)
     assert all(cells[cid].ocr_score == LONE_BLANK_P for cid in two)
+    cells = grid(lambda cid: cid == "t4/litigation_after_review/upheld")  # alone in table 四's row
+    doubt_lone_blanks(cells, template)
+    assert cells["t4/litigation_after_review/upheld"].ocr_score == LONE_BLANK_P
     cells = grid(lambda cid: cid.endswith("/research"))  # a whole column printed blank
     doubt_lone_blanks(cells, template)
     assert all(c.ocr_score == 1.0 for c in cells.values())
