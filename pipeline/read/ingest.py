@@ -195,7 +195,7 @@ class _open_image:
 
 
 RED_CORE = 36  # red minus the larger of green and blue: a seal stroke's core; light red or peach shading is 25 or less
-SEAL_SPECKS = np.ones((15, 15), np.uint8)
+SEAL_SPECKS = np.ones((15, 15), np.uint8)  # reach of the colour specks around a seal that go with it (9 left two dark pixels beside a ring)
 BLACK_INK = 0.4  # of the local paper's tone: darker in luminance is black ink, kept under a seal
 
 
