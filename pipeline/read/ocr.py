@@ -331,14 +331,23 @@ def ink_lines(clean: np.ndarray, zone: BBox, cuts: np.ndarray, dpi: int, seal: n
     smear = cv2.dilate(ink, cv2.getStructuringElement(cv2.MORPH_RECT, (join, 2 * gap + 1)))
     smear[cut] = 0
     n, labels, stats, _ = cv2.connectedComponentsWithStats(smear, connectivity=4)
-    found = []
+    runs = []  # (component's box, its ink, top, bottom)
     for i in range(1, n):
         cx, cy, cw, ch = stats[i, :4]
         mine = (labels[cy:cy + ch, cx:cx + cw] == i) & (ink[cy:cy + ch, cx:cx + cw] > 0)
-        for top, bottom in _split_stacks(mine, split_lines(mine.astype(np.uint8) * 255, gap), dpi):
-            if bottom - top < min_height:
-                continue  # a stray mark, not a line of text
+        runs += [((cx, cy), mine, top, bottom)
+                 for top, bottom in _split_stacks(mine, split_lines(mine.astype(np.uint8) * 255, gap), dpi)
+                 if bottom - top >= min_height]  # else a stray mark, not a line of text
+    # lines set close in a cell (a wrapped label at single spacing) touch: a run twice as tall as
+    # the zone's lines is split where they meet
+    usual = np.median([bottom - top for *_, top, bottom in runs]) if runs else 0
+    found = []
+    for (cx, cy), mine, top, bottom in runs:
+        parts = _split_touching(mine, top, bottom, int(0.06 * dpi)) if bottom - top > TOUCHING * usual else [(top, bottom)]
+        for top, bottom in parts:
             cols = np.flatnonzero(mine[top:bottom].any(axis=0))
+            if not cols.size:
+                continue
             box = (cx + cols[0], cy + top, cx + cols[-1] + 1, cy + bottom)
             page_box = (x0 + box[0], y0 + box[1], x0 + box[2], y0 + box[3])
             line = TextLine(bbox=tuple(float(v) for v in page_box))
@@ -372,6 +381,7 @@ def ink_lines(clean: np.ndarray, zone: BBox, cuts: np.ndarray, dpi: int, seal: n
 
 
 SEAL_REACH = 0.6  # of a line's height: about a digit's width
+TOUCHING = 1.7  # a run of ink this many times the zone's usual line height may be lines set touching
 
 
 def seal_share(seal: np.ndarray, box: tuple[int, int, int, int], lo: int, hi: int) -> float:

@@ -239,3 +239,21 @@ def test_a_digit_a_seal_took_beside_a_sure_one_is_flagged(pipeline, tmp_path):
     score = Score()
     score.add(pipeline.process(report.pdf).report.to_json(), report.truth)
     assert score.flag_recall == 1.0, [e for e in score.errors if "UNFLAGGED" in e]
+
+
+def test_a_label_wrapped_at_single_spacing_is_two_lines_where_they_touch():
+    """A long label wrapped in its cell with no blank row between its lines (a Word document's
+    compact rows): one run of ink twice a line's height had been read as one garbled line."""
+    font = ImageFont.truetype(FONT_FILES["wqy-zenhei"], 26)
+    img = Image.new("L", (700, 260), 235)
+    draw = ImageDraw.Draw(img)
+    draw.text((20, 20), "3.其他", fill=20, font=font)
+    draw.text((20, 80), "1.申请人无正当理由逾期不补正、行", fill=20, font=font)
+    draw.text((20, 106), "政机关不再处理其政府信息公开申请", fill=20, font=font)  # touching the line above
+    draw.text((20, 180), "（七）总计", fill=20, font=font)
+    page = np.asarray(img)
+    ink = page < 128
+    assert ink[84:136].any(axis=1).all()  # no blank row between the two lines
+    lines = [line for line, _, _ in ink_lines(page, (0, 0, 700, 260), np.zeros_like(page), dpi=200)]
+    label = [line for line in lines if 70 < line.centre[1] < 150]
+    assert len(label) == 2 and all(line.bbox[3] - line.bbox[1] < 40 for line in lines)
