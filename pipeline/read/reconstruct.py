@@ -1162,11 +1162,14 @@ def doubt_lone_blanks(cells: dict[str, CellResult], template: Template):
     grids = {tid for tid, spec in template.tables.items() if spec.layout != "indicators"}
     columns: dict[tuple[str, str], list[CellResult]] = {}
     rows: dict[tuple[str, str], list[CellResult]] = {}
+    read_blank = []
     for cid, cell in cells.items():
         tid, row, column = cid.split("/")
         if tid in grids and cell.printed and cell.found:
             columns.setdefault((tid, column), []).append(cell)
             rows.setdefault((tid, row), []).append(cell)
+            if cell.value is None and cell.recognised and not (cell.text or "").strip():
+                read_blank.append((cell, columns[(tid, column)], rows[(tid, row)]))
 
     def blanks(group: list[CellResult]) -> int:
         return sum(c.value is None for c in group)
@@ -1177,11 +1180,7 @@ def doubt_lone_blanks(cells: dict[str, CellResult], template: Template):
     def many(group: list[CellResult]) -> bool:
         return blanks(group) > max(1, LONE_BLANK_SHARE * len(group))
 
-    for cid, cell in cells.items():
-        tid, row, column = cid.split("/")
-        if (tid, column) not in columns or cell.value is not None or not cell.recognised or (cell.text or "").strip():
-            continue
-        column_cells, row_cells = columns[(tid, column)], rows[(tid, row)]
+    for cell, column_cells, row_cells in read_blank:
         if lone(column_cells) or (lone(row_cells) and not many(column_cells)):
             cell.ocr_score = min(cell.ocr_score, LONE_BLANK_P)
 
