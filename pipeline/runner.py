@@ -7,9 +7,12 @@ from __future__ import annotations
 import hashlib
 import time
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from itertools import groupby
 from pathlib import Path
 from typing import Iterable
+
+import numpy as np
 
 from .config import RunOptions
 from .failpoints import failpoint
@@ -22,6 +25,7 @@ from .read.layout import (LayoutOptions, PageNormaliser, erase_lines, find_table
 from .read.ocr import (LineJob, LineReader, OrientationClassifier, PPOCRRecognizer, Recognition, add_reading,
                        slash_not_one, weigh_second_look)
 from .read.prose import document_lines, parse_title, split_sections
+from .read.repeats import first_alike
 from .read.reconstruct import from_statements, reconstruct
 from .read.volumes import PageSummary, Part, split_volume
 from .read.structure.ruled import RuledReading, build_grid, cell_edges, mark_sealed
@@ -224,15 +228,17 @@ class Pipeline:
                 d.enter("recognise")
             except Exception as e:
                 raise StageError(d, e) from e
+        to_read, source = self._crops_to_read(lines)
         widened = [job.widened for _, job in lines if job.widened is not None]
         try:
-            results = self.recognizer.recognize([job.image for _, job in lines] + widened)
+            results = self.recognizer.recognize(to_read + widened)
         except Exception as e:
             raise StageError(documents[0], e) from e
         elapsed = time.perf_counter() - start
-        second_looks = iter(results[len(lines):])
+        second_looks = iter(results[len(to_read):])
         readings: dict[int, list[Recognition]] = {}
-        for (d, job), rec in zip(lines, results):
+        for (d, job), k in zip(lines, source):
+            rec = replace(results[k])  # a line's own: slash_not_one and the second look change it
             if job.widened is not None:
                 weigh_second_look(rec, next(second_looks))
             slash_not_one(rec, job.image)
@@ -242,6 +248,26 @@ class Pipeline:
             d.timings.stages["ocr"] += share
             d.seconds += share
         return readings
+
+    @staticmethod
+    def _crops_to_read(lines: list[tuple[Document, LineJob]]) -> tuple[list[np.ndarray], list[int]]:
+        """The crops the model reads, and for each line the index of the reading it takes: a
+        crop the same as one before it on its page takes that one's (read/repeats.py; a page's
+        alone, so that a reading never depends on how a file's pages are batched). A line with a
+        second look, and a title's, is read on its own."""
+        to_read, source = [], []
+        for _, page_lines in groupby(lines, key=lambda item: (id(item[0]), item[1].page)):
+            jobs = [job for _, job in page_lines]
+            firsts = first_alike([job.image if job.widened is None and job.line is not None else None
+                                  for job in jobs])
+            base = len(source)
+            for k, job in enumerate(jobs):
+                if firsts[k] == k:
+                    source.append(len(to_read))
+                    to_read.append(job.image)
+                else:
+                    source.append(source[base + firsts[k]])
+        return to_read, source
 
     @staticmethod
     def _take_readings(document: Document, readings: list[Recognition]):

@@ -623,15 +623,15 @@ def doubt_inner_specks(lines: list[TextLine], dropped: np.ndarray, dpi: int):
 
 @dataclass
 class LineJob:
-    """One text line to recognise: its crop, and the line its reading goes to (a table's line,
-    a line of running text, or None: a top line of page `page`, where a title is)."""
+    """One text line of page `page` to recognise: its crop, and the line its reading goes to (a
+    table's line, a line of running text, or None: a top line of the page, where a title is)."""
     image: np.ndarray
     line: TextLine | ProseLine | None
+    page: int
     # the crop widened over ink left out beside the line (specks of a glyph whose strokes a
     # light threshold broke: the 4 of "40" whose bar fell apart leaves "10"): read too, and
     # where it reads otherwise the line's reading is in doubt
     widened: np.ndarray | None = None
-    page: int | None = None
 
 
 def thickened(crop: np.ndarray, dpi: int) -> np.ndarray:
@@ -743,7 +743,7 @@ class LineReader:
         for zone in layout.zones:
             for line, crop, widened in ink_lines(clean, zone, cuts, page.dpi, page.seal, dropped):
                 layout.lines.append(line)
-                jobs.append(LineJob(crop, line, widened))
+                jobs.append(LineJob(crop, line, page.number, widened))
         mark_unread_ink(layout, dropped, page.dpi)
         if page.bilevel:
             doubt_inner_specks(layout.lines, dropped, page.dpi)
@@ -753,13 +753,13 @@ class LineReader:
                 for box, crop in row_crops(page.image, band, page.dpi):
                     line = ProseLine(page=page.number, bbox=map_bbox(layout.to_source, box))
                     page.prose.append(line)
-                    jobs.append(LineJob(crop, line))
+                    jobs.append(LineJob(crop, line, page.number))
         elif titles:
             # from the page itself: the line eraser takes a large title's long vertical strokes
-            jobs += [LineJob(crop, None, page=page.number) for crop in self._title_crops(page, layout)]
+            jobs += [LineJob(crop, None, page.number) for crop in self._title_crops(page, layout)]
         if page.bilevel:
-            jobs = [LineJob(thickened(job.image, page.dpi), job.line,
-                            None if job.widened is None else thickened(job.widened, page.dpi), job.page)
+            jobs = [LineJob(thickened(job.image, page.dpi), job.line, job.page,
+                            None if job.widened is None else thickened(job.widened, page.dpi))
                     for job in jobs]
         return jobs
 
