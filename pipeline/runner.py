@@ -253,13 +253,11 @@ class Pipeline:
     def _crops_to_read(lines: list[tuple[Document, LineJob]]) -> tuple[list[np.ndarray], list[int]]:
         """The crops the model reads, and for each line the index of the reading it takes: a
         crop the same as one before it on its page takes that one's (read/repeats.py; a page's
-        alone, so that a reading never depends on how a file's pages are batched). A line with a
-        second look, and a title's, is read on its own."""
+        alone, so that a reading never depends on how a file's pages are batched)."""
         to_read, source = [], []
         for _, page_lines in groupby(lines, key=lambda item: (id(item[0]), item[1].page)):
             jobs = [job for _, job in page_lines]
-            firsts = first_alike([job.image if job.widened is None and job.line is not None else None
-                                  for job in jobs])
+            firsts = first_alike([job.image if job.shareable else None for job in jobs])
             base = len(source)
             for k, job in enumerate(jobs):
                 if firsts[k] == k:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import os
 from abc import ABC, abstractmethod
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import cv2
@@ -632,6 +632,10 @@ class LineJob:
     # light threshold broke: the 4 of "40" whose bar fell apart leaves "10"): read too, and
     # where it reads otherwise the line's reading is in doubt
     widened: np.ndarray | None = None
+    # whether it may take the reading of a crop the same before it on its page (read/repeats.py):
+    # a table's line without a second look, not enlarged from a low-resolution picture (where a
+    # pixel is a stroke)
+    shareable: bool = False
 
 
 def thickened(crop: np.ndarray, dpi: int) -> np.ndarray:
@@ -743,7 +747,8 @@ class LineReader:
         for zone in layout.zones:
             for line, crop, widened in ink_lines(clean, zone, cuts, page.dpi, page.seal, dropped):
                 layout.lines.append(line)
-                jobs.append(LineJob(crop, line, page.number, widened))
+                jobs.append(LineJob(crop, line, page.number, widened,
+                                    shareable=widened is None and page.band != "lowres"))
         mark_unread_ink(layout, dropped, page.dpi)
         if page.bilevel:
             doubt_inner_specks(layout.lines, dropped, page.dpi)
@@ -758,8 +763,8 @@ class LineReader:
             # from the page itself: the line eraser takes a large title's long vertical strokes
             jobs += [LineJob(crop, None, page.number) for crop in self._title_crops(page, layout)]
         if page.bilevel:
-            jobs = [LineJob(thickened(job.image, page.dpi), job.line, job.page,
-                            None if job.widened is None else thickened(job.widened, page.dpi))
+            jobs = [replace(job, image=thickened(job.image, page.dpi),
+                            widened=None if job.widened is None else thickened(job.widened, page.dpi))
                     for job in jobs]
         return jobs
 

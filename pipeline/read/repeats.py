@@ -1,14 +1,15 @@
 """Repeated crops: a statistics table repeats a few glyphs (a column of 0s, a header's stacked
 characters in every column), and a crop whose ink is the same as one already cut from the same
-document, but for the scan's noise along the strokes, takes that one's reading instead of being
-read again. On 200-dpi scans that is a quarter of the recogniser's work; readings stay the
-recogniser's own (bench: README).
+page, but for the scan's noise along the strokes, takes that one's reading instead of being
+read again. On 200-dpi scans that is a quarter of the recogniser's work, and the values and
+flags read are the same (README, issue 23).
 
 The same means: ink boxes of one size (to a pixel), crops of one height (the glyphs scaled
 alike), ink overlapping to MIN_OVERLAP, and no difference between the two that is more than
 noise along an edge (their difference opened by a 2x2 square is empty: a 6's tail, an 8's
-waist, a 1's flag all survive that, a pixel's wobble does not). Glyphs under MIN_INK pixels high
-(a 96-dpi picture's digits, specks) are always read: there a pixel is a stroke.
+waist, a 1's flag all survive that, a pixel's wobble does not). Glyphs under MIN_INK pixels
+high, and every crop of a low-resolution picture (LineJob.shareable), are read each: there a
+pixel is a stroke.
 """
 from __future__ import annotations
 
