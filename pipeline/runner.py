@@ -12,8 +12,6 @@ from itertools import groupby
 from pathlib import Path
 from typing import Iterable
 
-import numpy as np
-
 from .config import RunOptions
 from .failpoints import failpoint
 from .read.documents import read_structured
@@ -231,7 +229,8 @@ class Pipeline:
         to_read, source = self._crops_to_read(lines)
         widened = [job.widened for _, job in lines if job.widened is not None]
         try:
-            results = self.recognizer.recognize(to_read + widened)
+            results = self.recognizer.recognize([job.image for job in to_read] + widened,
+                                                labels=[job.small_first for job in to_read] + [False] * len(widened))
         except Exception as e:
             raise StageError(documents[0], e) from e
         elapsed = time.perf_counter() - start
@@ -250,10 +249,10 @@ class Pipeline:
         return readings
 
     @staticmethod
-    def _crops_to_read(lines: list[tuple[Document, LineJob]]) -> tuple[list[np.ndarray], list[int]]:
-        """The crops the model reads, and for each line the index of the reading it takes: a
-        crop the same as one before it on its page takes that one's (read/repeats.py; a page's
-        alone, so that a reading never depends on how a file's pages are batched)."""
+    def _crops_to_read(lines: list[tuple[Document, LineJob]]) -> tuple[list[LineJob], list[int]]:
+        """The lines whose crops the model reads, and for each line the index of the reading it
+        takes: a crop the same as one before it on its page takes that one's (read/repeats.py; a
+        page's alone, so that a reading never depends on how a file's pages are batched)."""
         to_read, source = [], []
         for _, page_lines in groupby(lines, key=lambda item: (id(item[0]), item[1].page)):
             jobs = [job for _, job in page_lines]
@@ -262,7 +261,7 @@ class Pipeline:
             for k, job in enumerate(jobs):
                 if firsts[k] == k:
                     source.append(len(to_read))
-                    to_read.append(job.image)
+                    to_read.append(job)
                 else:
                     source.append(source[base + firsts[k]])
         return to_read, source

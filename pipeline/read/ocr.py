@@ -59,8 +59,9 @@ class TextRecognizer(ABC):
     name: str
 
     @abstractmethod
-    def recognize(self, crops: list[np.ndarray]) -> list[Recognition]:
-        """crops: grey uint8 images of single text lines."""
+    def recognize(self, crops: list[np.ndarray], labels: list[bool] | None = None) -> list[Recognition]:
+        """crops: grey uint8 images of single text lines; `labels`: which may be a table's label
+        (and may be read more cheaply, as long as a label's words come out)."""
 
 
 def bundled_model(filename: str) -> Path:
@@ -76,14 +77,29 @@ def scaled_width(crop: np.ndarray, height: int) -> int:
     return max(1, math.ceil(height * crop.shape[1] / crop.shape[0]))
 
 
-def model_input(crop: np.ndarray, height: int, width: int) -> np.ndarray:
+def model_input(crop: np.ndarray, height: int, width: int, text_height: int | None = None) -> np.ndarray:
     """A grey line crop as PP-OCR's models take it: scaled to `height` (no wider than `width`),
-    values in [-1, 1] on three channels, padded with 0 on the right to `width`."""
-    new_w = min(width, scaled_width(crop, height))
-    resized = cv2.resize(crop, (new_w, height), interpolation=cv2.INTER_LINEAR).astype(np.float32)
+    values in [-1, 1] on three channels, padded with 0 on the right to `width`. `text_height`:
+    scaled to that height instead, centred in `height` on its paper's tone."""
+    text_height = text_height or height
+    new_w = min(width, scaled_width(crop, text_height))
+    resized = cv2.resize(crop, (new_w, text_height), interpolation=cv2.INTER_LINEAR).astype(np.float32)
     out = np.zeros((3, height, width), np.float32)
-    out[:, :, :new_w] = (resized / 255.0 - 0.5) / 0.5
+    if text_height < height:
+        out[:, :, :new_w] = (float(np.median(crop)) / 255.0 - 0.5) / 0.5
+    top = (height - text_height) // 2
+    out[:, top:top + text_height, :new_w] = (resized / 255.0 - 0.5) / 0.5
     return out
+
+
+LABEL_TEXT_HEIGHT = 32  # px of the recogniser's 48: a label read small (see PPOCRRecognizer.recognize)
+LABEL_ASPECT = 3.0  # a crop this many times as wide as high may hold a label's words
+WORDS = 2  # Chinese characters that make a reading words
+
+
+def is_words(text: str) -> bool:
+    """Whether a reading is words (a label's), not a number or a mark."""
+    return sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff") >= WORDS
 
 
 class PPOCRRecognizer(TextRecognizer):
@@ -102,32 +118,44 @@ class PPOCRRecognizer(TextRecognizer):
         # column groups of the output that pool into each numeric class
         self.numeric_groups = [[index[ch] for ch in LOOKALIKES[c] if ch in index] for c in NUMERIC_CLASSES]
 
-    def _padded_width(self, crop: np.ndarray) -> int:
+    def _padded_width(self, crop: np.ndarray, text_height: int = REC_HEIGHT) -> int:
         """The width a crop is padded to: its own, rounded up to `width_step` (the model's
         stride, 8). It depends on nothing else in the batch, so a reading is the same however
         crops are batched (one document or many, local or on Ray). A coarser step makes fewer,
         fuller batches (bench/gpu.py measures it on a GPU) but pads crops more."""
-        return max(REC_HEIGHT, -(-scaled_width(crop, REC_HEIGHT) // self.width_step) * self.width_step)
+        return max(REC_HEIGHT, -(-scaled_width(crop, text_height) // self.width_step) * self.width_step)
 
-    def _batches(self, crops: list[np.ndarray]) -> list[list[int]]:
+    def _batches(self, crops: list[np.ndarray], text_height: int = REC_HEIGHT) -> list[list[int]]:
         """Crops of one padded width together, up to `batch_size` crops and no more than
         `batch_size` × 256 px wide in all (the model's working memory grows with the width: 16
         lines of prose at once, 2,000 px each, took a worker to 1.2 GB). Batches do not change
         readings: a crop's padded width is its own."""
         by_width: dict[int, list[int]] = {}
         for i, crop in enumerate(crops):
-            by_width.setdefault(self._padded_width(crop), []).append(i)
+            by_width.setdefault(self._padded_width(crop, text_height), []).append(i)
         batches = []
         for width, same in sorted(by_width.items()):
             size = max(1, min(self.batch_size, self.batch_size * 256 // width))
             batches += [same[k:k + size] for k in range(0, len(same), size)]
         return batches
 
-    def recognize(self, crops: list[np.ndarray]) -> list[Recognition]:
+    def recognize(self, crops: list[np.ndarray], labels: list[bool] | None = None) -> list[Recognition]:
+        """`labels`: the crops that may be a table's label. Those as wide as a few characters are
+        read first with their text at LABEL_TEXT_HEIGHT (a third less work), and that reading
+        stands where it is words (a label, matched to the template's words loosely); any
+        other (a number, a mark) is read again at full size."""
+        small = [i for i, crop in enumerate(crops)
+                 if labels and labels[i] and scaled_width(crop, REC_HEIGHT) >= LABEL_ASPECT * REC_HEIGHT]
+        results = dict(zip(small, self._read([crops[i] for i in small], LABEL_TEXT_HEIGHT)))
+        again = [i for i in range(len(crops)) if i not in results or not is_words(results[i].text)]
+        results.update(zip(again, self._read([crops[i] for i in again])))
+        return [results[i] for i in range(len(crops))]
+
+    def _read(self, crops: list[np.ndarray], text_height: int = REC_HEIGHT) -> list[Recognition]:
         results: list[Recognition | None] = [None] * len(crops)
-        for idx in self._batches(crops):
-            width = self._padded_width(crops[idx[0]])
-            batch = np.stack([model_input(crops[i], REC_HEIGHT, width) for i in idx])
+        for idx in self._batches(crops, text_height):
+            width = self._padded_width(crops[idx[0]], text_height)
+            batch = np.stack([model_input(crops[i], REC_HEIGHT, width, text_height) for i in idx])
             probs = self.model.run(batch)
             for i, p in zip(idx, probs):
                 results[i] = self._decode(p)
@@ -632,10 +660,21 @@ class LineJob:
     # light threshold broke: the 4 of "40" whose bar fell apart leaves "10"): read too, and
     # where it reads otherwise the line's reading is in doubt
     widened: np.ndarray | None = None
-    # whether it may take the reading of a crop the same before it on its page (read/repeats.py):
-    # a table's line without a second look, not enlarged from a low-resolution picture (where a
-    # pixel is a stroke)
-    shareable: bool = False
+    band: str = "scan"  # the kind of image it was cut from (Page.band)
+
+    @property
+    def shareable(self) -> bool:
+        """Whether it may take the reading of a crop the same before it on its page
+        (read/repeats.py): a table's line with no second look, not enlarged from a
+        low-resolution picture (where a pixel is a stroke)."""
+        return isinstance(self.line, TextLine) and self.widened is None and self.band != "lowres"
+
+    @property
+    def small_first(self) -> bool:
+        """Whether, wide as a label is, it may be read small first (PPOCRRecognizer.recognize):
+        a shareable line of a grey scan (a 1-bit page's thin strokes lose more when small: label
+        scores of 行政强制 fell below the review threshold)."""
+        return self.shareable and self.band == "scan"
 
 
 def thickened(crop: np.ndarray, dpi: int) -> np.ndarray:
@@ -747,8 +786,7 @@ class LineReader:
         for zone in layout.zones:
             for line, crop, widened in ink_lines(clean, zone, cuts, page.dpi, page.seal, dropped):
                 layout.lines.append(line)
-                jobs.append(LineJob(crop, line, page.number, widened,
-                                    shareable=widened is None and page.band != "lowres"))
+                jobs.append(LineJob(crop, line, page.number, widened, page.band))
         mark_unread_ink(layout, dropped, page.dpi)
         if page.bilevel:
             doubt_inner_specks(layout.lines, dropped, page.dpi)

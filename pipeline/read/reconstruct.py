@@ -829,9 +829,11 @@ def match_group_table(rows: list[RowView], spec: TableSpec) -> TableMatch:
     header_rows = {h.row for h in groups + leaves}
     data_row = None
     if header_rows:
-        below = [r for r in range(max(header_rows) + 1, len(rows))]
+        # the first row of numbers under a header: a header repeated on the next page (LibreOffice
+        # prints one over an empty row where the table ended at the page's foot) has none under it
+        below = [r for r in range(min(header_rows) + 1, len(rows)) if r not in header_rows]
         numeric = [r for r in below if _numeric_cells(rows[r]) >= 3]
-        data_row = numeric[0] if numeric else (below[0] if below else None)
+        data_row = numeric[0] if numeric else next((r for r in below if r > max(header_rows)), None)
     ids = [(f"{spec.id}/{group.id}/{column}", column) for group in spec.rows for column in group.columns]
     if not groups and data_row is not None:
         by_order = _values_under_leaves(rows[data_row], leaves, ids)

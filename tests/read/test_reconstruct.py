@@ -258,30 +258,51 @@ def test_a_lone_blank_in_a_full_grid_is_doubtful_but_many_blanks_are_an_authors(
     assert all(c.ocr_score == 1.0 for c in cells.values())
 
 
+def _fragment(page: int, rows: list[list[tuple[str, int, int]]]) -> Table:
+    """A ruled fragment of table 四 on `page`: its rows of (text, first column, span)."""
+    cells = [Cell(r, c, 1, span, (100 + 60 * c, 40 * r, 100 + 60 * (c + span), 40 * r + 40), text=text,
+                  numeric_text=text)
+             for r, row in enumerate(rows) for text, c, span in row]
+    return Table(page=page, bbox=(100, 0, 1000, 40 * len(rows)), n_rows=len(rows), n_cols=15, cells=cells)
+
+
 def test_table_four_continued_below_the_rest_of_its_broken_header_row_is_joined():
     """Word lets table 四's header row break across a page: the next page starts with the ends of
     its stacked headers (持, 正, 维持 …), labels that name no column, then the values. Its
     columns line up with the page before: it is the rest of table 四."""
     templates = load_templates()
-
-    def fragment(page: int, rows: list[list[tuple[str, int, int]]]) -> Table:  # (text, first column, span)
-        cells = [Cell(r, c, 1, span, (100 + 60 * c, 40 * r, 100 + 60 * (c + span), 40 * r + 40), text=text,
-                      numeric_text=text)
-                 for r, row in enumerate(rows) for text, c, span in row]
-        return Table(page=page, bbox=(100, 0, 1000, 40 * len(rows)), n_rows=len(rows), n_cols=15, cells=cells)
-
     leaves = ["结果维", "结果纠", "其他结", "尚未审", "总计"]
-    head = fragment(4, [[("行政复议", 0, 5), ("行政诉讼", 5, 10)],
+    head = _fragment(4, [[("行政复议", 0, 5), ("行政诉讼", 5, 10)],
                         [(t, c, 1) for c, t in enumerate(leaves)] + [("未经复议直接起诉", 5, 5), ("复议后起诉", 10, 5)],
                         [(t, 5 + c, 1) for c, t in enumerate(["结果", "结果", "其他", "尚未", "总计"] * 2)]])
     values = [7, 0, 0, 0, 7, 0, 4, 0, 0, 4, 8, 0, 0, 0, 8]
     ends = ["持", "正", "果", "结", ""] + ["维持", "纠正", "结果", "审结", ""] * 2
-    rest = fragment(5, [[(t, c, 1) for c, t in enumerate(ends)], [(str(v), c, 1) for c, v in enumerate(values)]])
+    rest = _fragment(5, [[(t, c, 1) for c, t in enumerate(ends)], [(str(v), c, 1) for c, v in enumerate(values)]])
     rows = group_fragments([head, rest], list(templates.values()))["t4"]
     assert len(rows) == 5
     spec = templates["2021"].tables["t4"]
     cells = match_group_table(rows, spec).cells
     assert [cells[f"t4/{g.id}/{c}"].value for g in spec.rows for c in g.columns] == values
+
+
+def test_table_four_whose_header_repeats_over_an_empty_row_on_the_next_page_keeps_its_values():
+    """LibreOffice prints a table that ends at a page's foot with its header repeated on the next
+    page over an empty row (seed 1080808, Word route: born-digital and scans). The values are
+    the row under the first header; the empty row under the repeat is no row of values."""
+    templates = load_templates()
+    header = [[("行政复议", 0, 5), ("行政诉讼", 5, 10)],
+              [(t, c, 1) for c, t in enumerate(["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"])]
+              + [("未经复议直接起诉", 5, 5), ("复议后起诉", 10, 5)],
+              [(t, 5 + c, 1) for c, t in enumerate(["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"] * 2)]]
+    values = ["—", "4", "5", "—", "9", "—", "11", "5", "—", "16"] + ["—"] * 5
+    first = _fragment(4, header + [[(v, c, 1) for c, v in enumerate(values)]])
+    repeat = _fragment(5, header + [[("", c, 1) for c in range(15)]])
+    rows = group_fragments([first, repeat], list(templates.values()))["t4"]
+    spec = templates["2021"].tables["t4"]
+    cells = match_group_table(rows, spec).cells
+    assert [cells[f"t4/{g.id}/{c}"].value for g in spec.rows for c in g.columns] == \
+        [None if v == "—" else int(v) for v in values]
+    assert cells["t4/review/total"].page == 4
 
 
 def _t3_table(sub_labels: dict[str, str], one_row_other: bool = False) -> Table:
