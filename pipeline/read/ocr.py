@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -94,12 +95,14 @@ def model_input(crop: np.ndarray, height: int, width: int, text_height: int | No
 
 LABEL_TEXT_HEIGHT = 32  # px of the recogniser's 48: a label read small (see PPOCRRecognizer.recognize)
 LABEL_ASPECT = 3.0  # a crop this many times as wide as high may hold a label's words
-WORDS = 2  # Chinese characters that make a reading words
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
-def is_words(text: str) -> bool:
-    """Whether a reading is words (a label's), not a number or a mark."""
-    return sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff") >= WORDS
+def is_label(text: str) -> bool:
+    """Text with two Chinese characters or more (every template label has two): not the blank
+    marks 无/空 a value cell may hold, nor a value misread with one stray character ("一0", a
+    seal's stroke read as 国), which as a row's last label would hide the row's real one."""
+    return len(_CJK.findall(text)) >= 2
 
 
 class PPOCRRecognizer(TextRecognizer):
@@ -147,7 +150,7 @@ class PPOCRRecognizer(TextRecognizer):
         small = [i for i, crop in enumerate(crops)
                  if labels and labels[i] and scaled_width(crop, REC_HEIGHT) >= LABEL_ASPECT * REC_HEIGHT]
         results = dict(zip(small, self._read([crops[i] for i in small], LABEL_TEXT_HEIGHT)))
-        again = [i for i in range(len(crops)) if i not in results or not is_words(results[i].text)]
+        again = [i for i in range(len(crops)) if i not in results or not is_label(results[i].text)]
         results.update(zip(again, self._read([crops[i] for i in again])))
         return [results[i] for i in range(len(crops))]
 
@@ -796,10 +799,10 @@ class LineReader:
                 for box, crop in row_crops(page.image, band, page.dpi):
                     line = ProseLine(page=page.number, bbox=map_bbox(layout.to_source, box))
                     page.prose.append(line)
-                    jobs.append(LineJob(crop, line, page.number))
+                    jobs.append(LineJob(crop, line, page.number, band=page.band))
         elif titles:
             # from the page itself: the line eraser takes a large title's long vertical strokes
-            jobs += [LineJob(crop, None, page.number) for crop in self._title_crops(page, layout)]
+            jobs += [LineJob(crop, None, page.number, band=page.band) for crop in self._title_crops(page, layout)]
         if page.bilevel:
             jobs = [replace(job, image=thickened(job.image, page.dpi),
                             widened=None if job.widened is None else thickened(job.widened, page.dpi))

@@ -22,7 +22,7 @@ from rapidfuzz import fuzz
 
 from ..templates import OneRowForm, RowSpec, TableSpec, Template
 from ..types import Cell, CellResult, Table, map_bbox
-from .ocr import add_reading, likeliest_number
+from .ocr import add_reading, is_label, likeliest_number
 from .reconcile import reconcile
 
 MIN_ROW_MATCH = 0.6
@@ -41,7 +41,6 @@ FORMATS_CLOSE = 1.0
 UNREAD_INK = 2.5
 UNREAD_INK_P = 0.5  # the reading score of such a blank
 _STRIP = re.compile(r"[\s\"'“”‘’「」]")
-_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def normalise(text: str) -> str:
@@ -55,13 +54,6 @@ def similarity(a: str, b: str) -> float:
 
 # A label that starts a row of its own: 一、 （三） 1. 第二十条
 NUMBERED = re.compile(r"^(第?[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|\d+[.．、]|第二十条)")
-
-
-def is_label(text: str) -> bool:
-    """Text with two Chinese characters or more (every template label has two): not the blank
-    marks 无/空 a value cell may hold, nor a value misread with one stray character ("一0", a
-    seal's stroke read as 国), which as a row's last label would hide the row's real one."""
-    return len(_CJK.findall(text)) >= 2
 
 
 # ---------------------------------------------------------------- values

@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ...types import Cell, PageLayout, Table, TextLine
-from ..ocr import add_reading, reading_order
-from ..reconstruct import BLANK_MARKS, NUMBERED, is_label, normalise, parse_value
+from ..ocr import add_reading, is_label, reading_order
+from ..reconstruct import BLANK_MARKS, NUMBERED, normalise, parse_value
 from . import StructureReading
 
 
