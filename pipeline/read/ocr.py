@@ -328,14 +328,17 @@ def _short_of_edges(cut: np.ndarray, box: tuple[int, int, int, int],
 
 
 def ink_lines(clean: np.ndarray, zone: BBox, cuts: np.ndarray, dpi: int, seal: np.ndarray | None = None,
-              dropped: np.ndarray | None = None) -> list[tuple[TextLine, np.ndarray, np.ndarray | None]]:
+              dropped: np.ndarray | None = None,
+              bilevel: bool = False) -> list[tuple[TextLine, np.ndarray, np.ndarray | None]]:
     """The text lines inside `zone` of a scanned page and their crops. `clean` is the page with
     its found rulings erased; `cuts` (a mask of the page) where lines must not run on: the
     table's cell edges, so that a cell's text never joins its neighbour's. Characters are
     joined along a line by a short smear; a run taller than a line (lines stacked close) is
     split at its blank rows. `dropped`, a mask of the page: where ink was left out of every line
     (specks, a ruling's remains) is marked in it. Each line comes with its crop, and a second
-    crop widened over the specks beside it where there are any (see LineJob.widened)."""
+    crop widened over the specks beside it where there are any (see LineJob.widened). On a
+    `bilevel` page the strokes are thickened first (see thickened): the pieces of a glyph a light
+    threshold broke apart join again, and its line is found and cut whole."""
     h, w = clean.shape
     x0, y0, x1, y1 = max(0, int(zone[0])), max(0, int(zone[1])), min(w, int(np.ceil(zone[2]))), \
         min(h, int(np.ceil(zone[3])))
@@ -343,6 +346,8 @@ def ink_lines(clean: np.ndarray, zone: BBox, cuts: np.ndarray, dpi: int, seal: n
         return []
     region = clean[y0:y1, x0:x1]
     cut = cuts[y0:y1, x0:x1] > 0
+    if bilevel:
+        region = thickened(region, dpi)
     ink = binarize(region)
     ink[cut] = 0
     min_area = max(4, int((dpi / 100) ** 2 * 3))
@@ -356,6 +361,8 @@ def ink_lines(clean: np.ndarray, zone: BBox, cuts: np.ndarray, dpi: int, seal: n
     if dropped is not None:
         dropped[y0:y1, x0:x1] |= left_out
     min_height, pad, gap = max(4, int(0.03 * dpi)), max(4, int(0.03 * dpi)), max(2, int(0.012 * dpi))
+    if bilevel:  # as tall in its own ink (a dot of dust is no taller for being thickened)
+        min_height += len(_thickening(dpi)) - 1
     # along the line, half a character; across it, a glyph's parts a faint scan broke apart
     # (the bar of a 5), split again below where the gap is a line's
     join = _join_gap(stats[keep, cv2.CC_STAT_HEIGHT], dpi)
@@ -363,40 +370,46 @@ def ink_lines(clean: np.ndarray, zone: BBox, cuts: np.ndarray, dpi: int, seal: n
     smear[cut] = 0
     n, labels, stats, _ = cv2.connectedComponentsWithStats(smear, connectivity=4)
     runs = []  # (component's box, its ink, top, bottom)
+    strays = []  # marks too short for a line: a glyph's part a threshold broke off, or dust
     for i in range(1, n):
         cx, cy, cw, ch = stats[i, :4]
         mine = (labels[cy:cy + ch, cx:cx + cw] == i) & (ink[cy:cy + ch, cx:cx + cw] > 0)
-        runs += [((cx, cy), mine, top, bottom)
-                 for top, bottom in _split_stacks(mine, split_lines(mine.astype(np.uint8) * 255, gap), dpi)
-                 if bottom - top >= min_height]  # else a stray mark, not a line of text
+        for top, bottom in _split_stacks(mine, split_lines(mine.astype(np.uint8) * 255, gap), dpi):
+            if bottom - top >= min_height:
+                runs.append(((cx, cy), mine, top, bottom))
+            else:
+                cols = np.flatnonzero(mine[top:bottom].any(axis=0))
+                strays.append((cx + cols[0], cy + top, cx + cols[-1] + 1, cy + bottom))
     # lines set close in a cell (a wrapped label at single spacing) touch: a run twice as tall as
     # the zone's lines is split where they meet
     usual = np.median([bottom - top for *_, top, bottom in runs]) if runs else 0
-    found = []
+    boxes = []
     for (cx, cy), mine, top, bottom in runs:
         parts = _split_touching(mine, top, bottom, int(0.06 * dpi)) if bottom - top > TOUCHING * usual else [(top, bottom)]
         for top, bottom in parts:
             cols = np.flatnonzero(mine[top:bottom].any(axis=0))
-            if not cols.size:
-                continue
-            box = (cx + cols[0], cy + top, cx + cols[-1] + 1, cy + bottom)
-            page_box = (x0 + box[0], y0 + box[1], x0 + box[2], y0 + box[3])
-            line = TextLine(bbox=tuple(float(v) for v in page_box))
-            if seal is not None:
-                lo, hi = _cell_span(cut, box)
-                line.under_seal = seal_share(seal, page_box, x0 + lo, x0 + hi)
-            found.append((line, box))
+            if cols.size:
+                boxes.append((cx + int(cols[0]), cy + top, cx + int(cols[-1]) + 1, cy + bottom))
     # a "line" around another (the remains of the four rulings of a cell, blurred on a
     # low-resolution picture, left as a frame around its value) is no text: text lines never nest
-    found = [(line, box) for line, box in found if not any(other != box and _encloses(box, other) for _, other in found)]
-    if not found:
+    boxes = [box for box in boxes if not any(other != box and _encloses(box, other) for other in boxes)]
+    if not boxes:
         return []
+    # the zone's height of a line of text: a label stacked a character a line (table 四's narrow
+    # columns) is no line's height
+    heights = [box[3] - box[1] for box in boxes if box[2] - box[0] >= STACKED * (box[3] - box[1])]
+    text_height = np.percentile(heights or [box[3] - box[1] for box in boxes], 90)
+    found = []
+    for box in _glyphs_joined(boxes, strays, cut, text_height):
+        page_box = (x0 + box[0], y0 + box[1], x0 + box[2], y0 + box[3])
+        line = TextLine(bbox=tuple(float(v) for v in page_box))
+        if seal is not None:
+            lo, hi = _cell_span(cut, box)
+            line.under_seal = seal_share(seal, page_box, x0 + lo, x0 + hi)
+        found.append((line, box))
     # a mark far shorter than the zone's lines of text (the "-" of a cell printed blank; the
     # taller lines, as in a table 四 printed mostly "-" most lines are dashes) keeps its size
     # beside them: its crop is as high as theirs. A digit is never that short beside a label.
-    # A label stacked a character a line (table 四's narrow columns) is no line's height.
-    heights = [box[3] - box[1] for _, box in found if box[2] - box[0] >= STACKED * (box[3] - box[1])]
-    text_height = np.percentile(heights or [box[3] - box[1] for _, box in found], 90)
     out = []
     for line, box in found:
         short = box[3] - box[1] < SHORT_MARK * text_height
@@ -409,6 +422,39 @@ def ink_lines(clean: np.ndarray, zone: BBox, cuts: np.ndarray, dpi: int, seal: n
                     paper_crop(region, wide, margin, cut, tall) if wide != box else None))
     out.sort(key=lambda item: (item[0].bbox[1], item[0].bbox[0]))
     return out
+
+
+NUMBER_ASPECT = 3  # a line at least this many times as wide as high is words (a label), not a number
+JOINED_HEIGHT = 1.25  # of the zone's line height: parts of one glyph together are no taller
+
+
+def _glyphs_joined(boxes: list[tuple[int, int, int, int]], strays: list[tuple[int, int, int, int]],
+                   cut: np.ndarray, height: float) -> list[tuple[int, int, int, int]]:
+    """The lines `boxes` with the parts of a glyph that a light threshold broke apart joined
+    again: a line and the marks or short lines above or below it, across its columns and in
+    its cell, that together are no taller than a line of text. The foot of a 2 whose diagonal
+    vanished is a mark too short to be a line (`strays`); the top and bottom halves of a 3 are
+    short lines; read apart, each is another glyph (")" for 2). A label's line (words) joins
+    nothing: a mark under words is no part of a digit. Marks that join no line are dropped."""
+    tallest = JOINED_HEIGHT * height
+    groups = []  # [x0, y0, x1, y1, has a line, is words], by their tops (a group's top is its first part's)
+    for (x0, y0, x1, y1), is_line in sorted([(b, True) for b in boxes] + [(s, False) for s in strays],
+                                            key=lambda item: item[0][1]):
+        words = is_line and x1 - x0 >= NUMBER_ASPECT * (y1 - y0)
+        joins = None
+        for group in reversed(groups) if not words else ():
+            gx0, gy0, gx1, gy1, _, group_words = group
+            if y1 - gy0 > tallest:
+                break  # this group, and every one before it, begins too far above
+            if not (group_words or max(y1, gy1) - gy0 > tallest or x1 <= gx0 or x0 >= gx1
+                    or cut[gy0:max(y1, gy1), max(x0, gx0):min(x1, gx1)].any()):
+                joins = group
+                break
+        if joins is None:
+            groups.append([x0, y0, x1, y1, is_line, words])
+        else:
+            joins[:5] = [min(x0, joins[0]), joins[1], max(x1, joins[2]), max(y1, joins[3]), joins[4] or is_line]
+    return [tuple(group[:4]) for group in groups if group[4]]
 
 
 SEAL_REACH = 0.6  # of a line's height: about a digit's width
@@ -680,15 +726,20 @@ class LineJob:
         return self.shareable and self.band == "scan"
 
 
+def _thickening(dpi: int) -> np.ndarray:
+    """The square a 1-bit page's strokes are thickened by (BILEVEL_THICKENING)."""
+    size = max(2, int(round(BILEVEL_THICKENING * dpi)))
+    return np.ones((size, size), np.uint8)
+
+
 def thickened(crop: np.ndarray, dpi: int) -> np.ndarray:
-    """A 1-bit page's crop with its strokes a little thicker: a light threshold breaks thin
+    """A 1-bit page's image (or crop) with its strokes a little thicker: a light threshold breaks thin
     strokes (the arcs of a 0 left as "()", the bar of a 4 as a speck), which the recogniser,
     trained on grey antialiased type, reads as other glyphs; joined again they read as
     printed. A dark threshold's strokes, already bled, take the pixel without harm (measured on
     the 1-bit families of the generator: 1-bit 200-400 dpi and light thresholds, cells right
     2934 -> 3042 of 3184; 300 dpi 3167 -> 3177)."""
-    size = max(2, int(round(BILEVEL_THICKENING * dpi)))
-    return cv2.erode(crop, np.ones((size, size), np.uint8))
+    return cv2.erode(crop, _thickening(dpi))
 
 
 SLASH_LEAN = 12.0  # degrees from upright past which a lone straight stroke read as "1" is a "/"
@@ -787,9 +838,10 @@ class LineReader:
         jobs = []
         dropped = np.zeros_like(clean)
         for zone in layout.zones:
-            for line, crop, widened in ink_lines(clean, zone, cuts, page.dpi, page.seal, dropped):
+            for line, crop, widened in ink_lines(clean, zone, cuts, page.dpi, page.seal, dropped, page.bilevel):
                 layout.lines.append(line)
                 jobs.append(LineJob(crop, line, page.number, widened, page.band))
+        in_tables = len(jobs)
         mark_unread_ink(layout, dropped, page.dpi)
         if page.bilevel:
             doubt_inner_specks(layout.lines, dropped, page.dpi)
@@ -803,10 +855,8 @@ class LineReader:
         elif titles:
             # from the page itself: the line eraser takes a large title's long vertical strokes
             jobs += [LineJob(crop, None, page.number, band=page.band) for crop in self._title_crops(page, layout)]
-        if page.bilevel:
-            jobs = [replace(job, image=thickened(job.image, page.dpi),
-                            widened=None if job.widened is None else thickened(job.widened, page.dpi))
-                    for job in jobs]
+        if page.bilevel:  # a table's lines are cut thickened (ink_lines); the title's and the text's too
+            jobs[in_tables:] = [replace(job, image=thickened(job.image, page.dpi)) for job in jobs[in_tables:]]
         return jobs
 
     @staticmethod

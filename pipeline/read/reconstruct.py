@@ -73,7 +73,8 @@ class ParsedValue:
 
 def parse_value(text: str, decimal: bool = False, signed: bool = False) -> ParsedValue:
     """A cell's number. Blank marks ('', '—', '无', '/') are None; thousands separators, units
-    and digit look-alikes (O/0, l/1) are tolerated; a reading that is no number is not ok."""
+    and digit look-alikes (O/0, l/1) are tolerated; a reading that is no number is not ok (but
+    for a stray point at either end: the number, not ok)."""
     t = normalise(text)
     t = re.sub(r"(万元|元|件|条|个|项)$", "", t)
     if t.translate(DIGIT_LOOKALIKES).strip("-") == "" or t in BLANK_MARKS:
@@ -81,6 +82,11 @@ def parse_value(text: str, decimal: bool = False, signed: bool = False) -> Parse
     t = t.translate(DIGIT_LOOKALIKES)
     t = re.sub(r"(?<=\d),(?=\d{3}\b)", "", t)
     if not _NUMBER.match(t):
+        # a speck of dust read as a point beside a number ("0." for 0 on a 1-bit scan): the
+        # number, no sure reading
+        bare = t.strip(".·•")
+        if bare != t and _NUMBER.match(bare) and (signed or not bare.startswith("-")):
+            return ParsedValue(float(bare) if "." in bare else int(bare), False)
         return ParsedValue(None, False)
     if t.startswith("-") and not signed:
         return ParsedValue(None, False)

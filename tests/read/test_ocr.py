@@ -164,6 +164,65 @@ def test_strokes_a_light_1_bit_threshold_broke_are_thickened_and_read(recognizer
     assert [r.numeric_text for r in recognizer.recognize([thickened(c, 200) for c in crops])] == texts
 
 
+def test_the_parts_of_a_glyph_a_light_threshold_broke_apart_are_one_line(recognizer):
+    """A light 1-bit threshold took the diagonal of a 2 and the middle of a 3. The 2's hook and
+    foot are marks apart, the foot too short to be a line of its own; read alone, the hook is
+    another glyph (")" at 0.4). The 3's halves are two short lines. Each glyph's parts, in one
+    cell and together no taller than a line, are one line. A mark beyond a cell edge, or under a
+    label (words), stays out."""
+    import cv2
+
+    from pipeline.read.ocr import thickened
+
+    font = ImageFont.truetype("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc", 29)
+    image = Image.new("L", (640, 60), 255)
+    draw = ImageDraw.Draw(image)
+    draw.text((70, 8), "2", fill=0, font=font)
+    draw.text((230, 8), "40", fill=0, font=font)
+    draw.text((330, 8), "行政许可", fill=0, font=ImageFont.truetype(FONT_FILES["wqy-zenhei"], 29))
+    draw.text((550, 8), "3", fill=0, font=font)
+    page = np.asarray(image).copy()
+    rows = np.flatnonzero((page[:, :160] < 128).any(axis=1))
+    page[rows[0] + 10:rows[-1] - 3, :160] = 255  # the 2's diagonal gone
+    page[rows[-1] + 4:rows[-1] + 7, 340:380] = 0  # a stroke under the label
+    page[rows[0] + 9:rows[0] + 13, 480:] = 255  # the 3's middle gone
+    cut = np.zeros(page.shape, np.uint8)
+    cv2.rectangle(cut, (0, 0), (639, 59), 255, 2)
+    cut[:, 160] = cut[:, 320] = cut[:, 480] = 255
+    found = sorted(ink_lines(page, (0, 0, 640, 60), cut, dpi=200), key=lambda item: item[0].bbox[0])
+    (two, crop, _), _, (label, _, _), (three, _, _) = found
+    assert two.bbox[1] == rows[0] and two.bbox[3] == rows[-1] + 1  # hook and foot
+    assert recognizer.recognize([thickened(crop, 200)])[0].numeric_text == "2"
+    assert label.bbox[3] < rows[-1] + 4
+    assert three.bbox[1] <= rows[0] + 1 and three.bbox[3] >= rows[-1] - 1  # both halves
+    cut[rows[-1] - 5, :160] = 255  # a cell edge between hook and foot
+    two = next(line for line, _, _ in ink_lines(page, (0, 0, 640, 60), cut, dpi=200) if line.bbox[0] < 160)
+    assert two.bbox[3] < rows[-1] - 5
+
+
+def test_a_1_bit_pages_strokes_are_thickened_before_its_lines_are_found_and_dust_stays_dust():
+    """On a 1-bit page a light threshold breaks a bar into pieces each as small as a speck: found
+    on the page as it is, they are dropped and the glyph loses its bar. Thickened first, they are
+    strokes again, and its line takes them. A dot of dust, thickened, is still shorter than a
+    line of text in its own ink: no line."""
+    import cv2
+
+    font = ImageFont.truetype("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc", 40)
+    image = Image.new("L", (300, 90), 255)
+    ImageDraw.Draw(image).text((60, 20), "3", fill=0, font=font)
+    page = np.where(np.asarray(image) < 128, 0, 255).astype(np.uint8)
+    rows, cols = np.flatnonzero((page < 128).any(axis=1)), np.flatnonzero((page < 128).any(axis=0))
+    for x in (cols[0], cols[0] + 7, cols[0] + 14):
+        page[rows[0] - 5:rows[0] - 2, x:x + 6] = 0  # a bar broken into pieces of 18 px
+    page[40:47, 220:227] = 0  # dust: 7 px across, short of a line's least height at 300 dpi (9)
+    cut = np.zeros(page.shape, np.uint8)
+    cv2.rectangle(cut, (0, 0), (299, 89), 255, 2)
+    (line, _, _), = ink_lines(page, (0, 0, 300, 90), cut, dpi=300)
+    assert line.bbox[1] == rows[0]  # the bar's pieces dropped as specks
+    (line, _, _), = ink_lines(page, (0, 0, 300, 90), cut, dpi=300, bilevel=True)
+    assert line.bbox[1] <= rows[0] - 5
+
+
 def test_glyphs_read_as_no_digit_have_the_recognisers_likeliest_number():
     """A faint 0 of a few pixels read as "a": the recogniser's next guess was 0, and that is
     the cell's likely value (at that guess's own low probability); a glyph with no numeric

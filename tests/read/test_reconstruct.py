@@ -25,6 +25,11 @@ from ..conftest import DATA
     ("-3", {}, None, False),
     ("1.5", {}, 1.5, False),
     ("规章", {}, None, False),
+    ("0.", {}, 0, False),  # a speck of dust read as a point
+    (".12", {}, 12, False),
+    ("·7", {}, 7, False),
+    ("3.5.", {"decimal": True}, 3.5, False),
+    (".", {}, None, False),
 ])
 def test_parse_value(text, kwargs, value, ok):
     parsed = parse_value(text, **kwargs)
