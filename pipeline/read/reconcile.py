@@ -32,7 +32,8 @@ def reconcile(readings: list[dict[str, CellResult]]) -> dict[str, CellResult]:
         agreeing = [c for c in found if same_value(c.value, best.value) and c.parse_ok == best.parse_ok]
         best.readings, best.support = len(readings), len(agreeing)
         best.contested = len(agreeing) < len(found)
-        others = [c.value for c in found if c not in agreeing]
+        # a reading of the same number, less sure of it (dust read as a point: "0."), disputes nothing
+        others = [c.value for c in found if c not in agreeing and not same_value(c.value, best.value)]
         if others:
             best.disputed = others[0]
         if len(agreeing) > 1:

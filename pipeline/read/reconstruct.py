@@ -73,8 +73,7 @@ class ParsedValue:
 
 def parse_value(text: str, decimal: bool = False, signed: bool = False) -> ParsedValue:
     """A cell's number. Blank marks ('', '—', '无', '/') are None; thousands separators, units
-    and digit look-alikes (O/0, l/1) are tolerated; a reading that is no number is not ok (but
-    for a stray point at either end: the number, not ok)."""
+    and digit look-alikes (O/0, l/1) are tolerated; a reading that is no number is not ok."""
     t = normalise(text)
     t = re.sub(r"(万元|元|件|条|个|项)$", "", t)
     if t.translate(DIGIT_LOOKALIKES).strip("-") == "" or t in BLANK_MARKS:
@@ -82,11 +81,6 @@ def parse_value(text: str, decimal: bool = False, signed: bool = False) -> Parse
     t = t.translate(DIGIT_LOOKALIKES)
     t = re.sub(r"(?<=\d),(?=\d{3}\b)", "", t)
     if not _NUMBER.match(t):
-        # a speck of dust read as a point beside a number ("0." for 0 on a 1-bit scan): the
-        # number, no sure reading
-        bare = t.strip(".·•")
-        if bare != t and _NUMBER.match(bare) and (signed or not bare.startswith("-")):
-            return ParsedValue(float(bare) if "." in bare else int(bare), False)
         return ParsedValue(None, False)
     if t.startswith("-") and not signed:
         return ParsedValue(None, False)
@@ -94,6 +88,15 @@ def parse_value(text: str, decimal: bool = False, signed: bool = False) -> Parse
         number = float(t)
         return ParsedValue(number, decimal)
     return ParsedValue(int(t), True)
+
+
+def stray_point_number(text: str, decimal: bool = False, signed: bool = False) -> ParsedValue | None:
+    """The number of a reading with a stray point at either end ("0." where a speck of dust sat
+    beside a 0 on a 1-bit scan), as no sure reading; None where there is none."""
+    t = normalise(text)
+    bare = t.strip(".·•。")
+    number = parse_value(bare, decimal, signed) if bare and bare != t else None
+    return ParsedValue(number.value, False) if number and number.ok and number.value is not None else None
 
 
 # ---------------------------------------------------------------- rows of joined fragments
@@ -556,6 +559,8 @@ def _result(placed: Placed | None, label_score: float, spec: TableSpec, column: 
             # at its own low probability, and stays no reading (not ok) for the other structure
             # reading and the checks to weigh
             parsed, probs = ParsedValue(number.value, False), guess[1]
+    if parsed.value is None and not parsed.ok:
+        parsed = stray_point_number(text, **options) or parsed
     on_page = placed.table.on_page
     # a blank over ink no line was cut from (a faint digit broken into specks) is no sure blank;
     # in a signed column, a number read without a minus is as sure as its minus is absent

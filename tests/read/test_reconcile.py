@@ -37,3 +37,12 @@ def test_disagreement_keeps_the_better_supported_and_the_other_as_disputed():
     assert (cell.value, cell.disputed, cell.support) == (8, 3, 1)
     (cell,) = reconcile([{"a": _cell(3)}, {"a": _cell(8)}]).values()
     assert (cell.value, cell.disputed) == (3, 8)
+
+
+def test_the_same_number_read_less_surely_disputes_nothing():
+    """Dust beside a 0 read as a point ("0.") in one reading: its number, not ok, against a sure 0
+    in the other is no dispute (it was none when "0." was no number at all)."""
+    dusty = _cell(0, text="0.")
+    dusty.parse_ok = False
+    (cell,) = reconcile([{"a": dusty}, {"a": _cell(0)}]).values()
+    assert (cell.value, cell.parse_ok, cell.disputed, cell.support) == (0, True, None, 1)

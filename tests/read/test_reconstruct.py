@@ -3,7 +3,8 @@ import json
 import pytest
 
 from pipeline.read.reconstruct import (Placed, RowView, _one_row_cells, align_rows, find_headers, group_fragments,
-                                       is_label, match_group_table, match_rows_table, parse_value, reconstruct)
+                                       is_label, match_group_table, match_rows_table, parse_value, reconstruct,
+                                       stray_point_number)
 from pipeline.templates import load_templates
 from pipeline.types import Cell, Table
 
@@ -25,15 +26,26 @@ from ..conftest import DATA
     ("-3", {}, None, False),
     ("1.5", {}, 1.5, False),
     ("规章", {}, None, False),
-    ("0.", {}, 0, False),  # a speck of dust read as a point
-    (".12", {}, 12, False),
-    ("·7", {}, 7, False),
-    ("3.5.", {"decimal": True}, 3.5, False),
-    (".", {}, None, False),
 ])
 def test_parse_value(text, kwargs, value, ok):
     parsed = parse_value(text, **kwargs)
     assert parsed.value == value and parsed.ok is ok
+
+
+@pytest.mark.parametrize("text,kwargs,value", [
+    ("0.", {}, 0),  # a speck of dust beside a 0, read as a point
+    (".12", {}, 12),
+    ("·7", {}, 7),
+    ("3.5.", {"decimal": True}, 3.5),
+    ("-4.", {}, None),  # no minus where the column has none
+    (".", {}, None),
+    ("12", {}, None),  # no stray point: parse_value's
+    ("规章.", {}, None),
+])
+def test_a_number_with_a_stray_point_at_an_end_is_that_number_unsure(text, kwargs, value):
+    parsed = stray_point_number(text, **kwargs)
+    assert (parsed.value if parsed else None) == value
+    assert parsed is None or not parsed.ok
 
 
 def _row(*texts):
