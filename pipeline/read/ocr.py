@@ -277,12 +277,14 @@ def _edge_marks(labels: np.ndarray, stats: np.ndarray, cut: np.ndarray, min_area
 def _ruling_residue(stats: np.ndarray, keep: np.ndarray, dpi: int) -> np.ndarray:
     """What is left of rulings the line masks missed: marks thinner than any stroke run and
     taller or wider than the text around them (the marks `keep` says; a worn vertical between
-    two values would otherwise be read as a 1 beside them)."""
-    w, h = stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT]
+    two values would otherwise be read as a 1 beside them). A mark's thickness is its area over
+    its length: the ghost of a ruling on an enlarged low-resolution picture is a line a pixel
+    thick that drifts over several rows, and read beside a 0 it was a 1 ("10")."""
+    w, h, area = stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT], stats[:, cv2.CC_STAT_AREA]
     thin = max(2, int(0.012 * dpi))
     text = keep & (w > thin) & (h > thin)
     text_h = np.median(h[text]) if np.any(text) else 0.1 * dpi
-    return ((w <= thin) & (h > 1.4 * text_h)) | ((h <= thin) & (w > 3 * text_h))
+    return ((area <= thin * h) & (h > 1.4 * text_h)) | ((area <= thin * w) & (w > 3 * text_h))
 
 
 def _join_gap(heights: np.ndarray, dpi: int) -> int:

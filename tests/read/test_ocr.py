@@ -145,6 +145,21 @@ def test_the_remains_of_a_cells_rulings_around_its_value_are_no_line():
     assert 70 <= line.bbox[0] and line.bbox[2] <= 95  # the digit alone
 
 
+def test_a_ruling_ghost_a_pixel_thick_drifting_over_rows_is_no_line():
+    """A ruling's ghost on an enlarged low-resolution picture: a line a pixel thick across the
+    cell, drifting down a few rows over its length (its box as high as a third of a digit). It
+    was read as a 1 beside the cell's 0 ("10"); as thin as that, it is a ruling's remains."""
+    import cv2
+
+    img = np.full((80, 110), 235, np.uint8)
+    cv2.line(img, (6, 9), (103, 15), 150, 1)  # 98 px long, 7 rows high, one pixel thick
+    cv2.putText(img, "0", (46, 56), cv2.FONT_HERSHEY_SIMPLEX, 0.8, 40, 2)
+    cut = np.zeros(img.shape, np.uint8)
+    cv2.rectangle(cut, (0, 0), (109, 79), 255, 3)  # the cell's edges
+    (line, _, _), = ink_lines(img, (0, 0, 110, 80), cut, dpi=200)
+    assert 40 <= line.bbox[0] and line.bbox[1] >= 25  # the digit alone
+
+
 def test_strokes_a_light_1_bit_threshold_broke_are_thickened_and_read(recognizer):
     """An archive scanner's 1-bit mode, thresholded light: the thin arcs of a 0 fall apart into
     '()' and the recogniser (trained on grey type) reads something else; a 1-bit page's crops
