@@ -508,6 +508,15 @@ def infer_missing_headers(headers: list[HeaderCell], columns: list[str], trust: 
     return inferred
 
 
+def _header_rows(spec_rows) -> list[list[str]]:
+    """The sets of columns a table prints under one header row each (table 二 of 2021: 制发 / 废止
+    / 现行有效, then 处理决定, then 收费金额; a set inside another is that one). Missing headers
+    are inferred within a set: the columns of the sections below do not share its space (二's
+    废止 and 现行有效 lost, the four columns after 制发 had split its row's right half)."""
+    sets = list(dict.fromkeys(tuple(spec_row.columns) for spec_row in spec_rows))
+    return [list(one) for one in sets if not any(set(one) < set(other) for other in sets)]
+
+
 def _label_edges(rows: list[RowView], data_rows: set[int]) -> dict[int, tuple[float, float]]:
     """Each fragment's value area (by id of its table): from where the labels of its data rows
     end to its right edge."""
@@ -728,7 +737,9 @@ def match_rows_table(rows: list[RowView], spec: TableSpec) -> TableMatch:
         cells, note = _one_row_cells(spec, form, _unplaced_value_rows(rows, matched))
         out.cells.update(cells)
         out.notes.append(note)
-    headers += infer_missing_headers(headers, list(spec.columns), spans=_label_edges(rows, set(matched.values())))
+    spans = _label_edges(rows, set(matched.values()))
+    for columns in _header_rows(spec_rows):
+        headers += infer_missing_headers([h for h in headers if h.column in columns], columns, spans=spans)
     chosen: dict[str, Placed | None] = {}
     for j, spec_row in enumerate(spec_rows):
         r = matched.get(j)

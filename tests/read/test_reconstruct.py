@@ -157,6 +157,28 @@ def test_a_first_value_column_whose_header_is_lost_lies_where_the_row_labels_end
     assert match.cells["t3/new/natural_person"].label_score < match.cells["t3/new/commercial"].label_score
 
 
+def test_headers_lost_are_inferred_within_their_own_header_row_not_the_sections_below():
+    """Table 二 (2021) of a light 1-bit scan, its first section on a page of its own: 本年废止件数
+    and 现行有效件数 read as 本年數 and 現何數件数, no column's. They are the two columns after
+    制发 in their header row; the columns of the sections below (处理决定, 收费金额) print under
+    their own header rows and take none of this row's space (the four had split the right half,
+    and 1035 went to 废止, 1478 to 现行有效)."""
+    spec = load_templates()["2021"].tables["t2"]
+    table = Table(page=2, bbox=(0, 0, 100, 30), n_rows=3, n_cols=4)
+
+    def row(r, texts):
+        edges = [0, 34, 56, 78, 100]
+        return RowView([Placed(Cell(r, c, 1, 1, (edges[c], 10 * r, edges[c + 1], 10 * r + 10), text=t,
+                                    numeric_text=t if t.isdigit() else "?"), 2, edges[c] / 100, edges[c + 1] / 100, table)
+                        for c, t in enumerate(texts)])
+
+    rows = [row(0, ["信息内容", "本年制发件数", "本年數", "現何數件数"]),
+            row(1, ["规章", "1035", "1478", "6"]), row(2, ["规范性文件", "1562", "0", "2330"])]
+    cells = match_rows_table(rows, spec).cells
+    assert [cells[f"t2/art20_1.rules/{c}"].value for c in ("issued", "repealed", "in_force")] == [1035, 1478, 6]
+    assert [cells[f"t2/art20_1.normative_docs/{c}"].value for c in ("issued", "repealed", "in_force")] == [1562, 0, 2330]
+
+
 def test_a_row_broken_by_a_page_break_is_one_row():
     """Word lets a row break across pages: its label's start and values on one page, the rest
     of its label on top of the next (below the header, repeated there). The two halves are one
