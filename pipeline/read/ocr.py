@@ -19,7 +19,7 @@ import numpy as np
 
 from ..types import BBox, Page, PageLayout, ProseLine, Reading, TextLine, Word, map_bbox, union_bbox
 from .engines import QUANTISED_MODEL, load_model
-from .layout import binarize
+from .layout import binarize, label_components
 
 REC_HEIGHT = 48
 SHORT_MARK = 0.4  # a line this much of the zone's text height or less is a mark, cropped as high as text
@@ -235,7 +235,7 @@ def split_lines(ink: np.ndarray, min_gap: int) -> list[tuple[int, int]]:
 def _marks(ink: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The connected marks of a binary crop: labels and stats. The filters below each drop
     whole marks, which leaves the others as they were, so one labelling serves them all."""
-    _, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    _, labels, stats, _ = label_components(ink)
     return labels, stats
 
 

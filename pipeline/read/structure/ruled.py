@@ -12,7 +12,7 @@ import cv2
 import numpy as np
 
 from ...types import BBox, Cell, PageLayout, Table, TextLine
-from ..layout import PageLines
+from ..layout import PageLines, label_components
 from . import StructureReading
 
 
@@ -57,7 +57,7 @@ def _thin(band: np.ndarray, x: int, width: int) -> bool:
     stroke that fills a compact row's height is joined to the character's other strokes."""
     if band.size == 0:
         return False
-    n, labels, stats, _ = cv2.connectedComponentsWithStats((band > 0).astype(np.uint8), connectivity=8)
+    n, labels, stats, _ = label_components((band > 0).astype(np.uint8))
     touching = set(np.unique(labels[:, max(0, x - 1):x + 2])) - {0}
     sizeable = [k for k in touching if stats[k, cv2.CC_STAT_HEIGHT] >= 0.2 * band.shape[0]]
     return bool(sizeable) and all(stats[k, cv2.CC_STAT_WIDTH] <= width for k in sizeable)
