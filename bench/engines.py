@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from pipeline.generate import generate_batch
+from pipeline.read.engines.height_free import height_free
 from pipeline.read.engines.openvino import OpenVinoEngine
 from pipeline.read.ocr import PPOCRRecognizer, bundled_model
 from pipeline.runner import Pipeline
@@ -28,7 +29,7 @@ def recognisers() -> dict[str, PPOCRRecognizer]:
            "onnxruntime int8": PPOCRRecognizer(engine="onnx", threads=1, precision="int8"),
            "openvino f32": PPOCRRecognizer(engine="openvino", threads=1)}
     bf16 = PPOCRRecognizer(engine="openvino", threads=1)
-    bf16.model = OpenVinoEngine(bundled_model("PP-OCRv6_rec_small.onnx"), threads=1, precision="bf16")
+    bf16.model = OpenVinoEngine(height_free(bundled_model("PP-OCRv6_rec_small.onnx")), threads=1, precision="bf16")
     out["openvino bf16"] = bf16
     return out
 

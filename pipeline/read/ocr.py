@@ -19,6 +19,7 @@ import numpy as np
 
 from ..types import BBox, Page, PageLayout, ProseLine, Reading, TextLine, Word, map_bbox, union_bbox
 from .engines import QUANTISED_MODEL, load_model
+from .engines.height_free import height_free
 from .layout import binarize, label_components
 
 REC_HEIGHT = 48
@@ -78,22 +79,17 @@ def scaled_width(crop: np.ndarray, height: int) -> int:
     return max(1, math.ceil(height * crop.shape[1] / crop.shape[0]))
 
 
-def model_input(crop: np.ndarray, height: int, width: int, text_height: int | None = None) -> np.ndarray:
+def model_input(crop: np.ndarray, height: int, width: int) -> np.ndarray:
     """A grey line crop as PP-OCR's models take it: scaled to `height` (no wider than `width`),
-    values in [-1, 1] on three channels, padded with 0 on the right to `width`. `text_height`:
-    scaled to that height instead, centred in `height` on its paper's tone."""
-    text_height = text_height or height
-    new_w = min(width, scaled_width(crop, text_height))
-    resized = cv2.resize(crop, (new_w, text_height), interpolation=cv2.INTER_LINEAR).astype(np.float32)
+    values in [-1, 1] on three channels, padded with 0 on the right to `width`."""
+    new_w = min(width, scaled_width(crop, height))
+    resized = cv2.resize(crop, (new_w, height), interpolation=cv2.INTER_LINEAR).astype(np.float32)
     out = np.zeros((3, height, width), np.float32)
-    if text_height < height:
-        out[:, :, :new_w] = (float(np.median(crop)) / 255.0 - 0.5) / 0.5
-    top = (height - text_height) // 2
-    out[:, top:top + text_height, :new_w] = (resized / 255.0 - 0.5) / 0.5
+    out[:, :, :new_w] = (resized / 255.0 - 0.5) / 0.5
     return out
 
 
-LABEL_TEXT_HEIGHT = 32  # px of the recogniser's 48: a label read small (see PPOCRRecognizer.recognize)
+LABEL_HEIGHT = 32  # px, where the recogniser's own is 48: a label read small (see PPOCRRecognizer.recognize)
 LABEL_ASPECT = 3.0  # a crop this many times as wide as high may hold a label's words
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -111,7 +107,8 @@ class PPOCRRecognizer(TextRecognizer):
         """`engine`, `device` and `precision` as resolved by engines.resolve and
         resolve_precision (no "auto")."""
         path = QUANTISED_MODEL if precision == "int8" else bundled_model("PP-OCRv6_rec_small.onnx")
-        self.model = load_model(path, engine, device, threads or int(os.environ.get("REPORTOCR_THREADS", 0)))
+        # the graph as shipped takes 48 px only; labels are read at LABEL_HEIGHT
+        self.model = load_model(height_free(path), engine, device, threads or int(os.environ.get("REPORTOCR_THREADS", 0)))
         self.name = f"PP-OCRv6_rec_small ({precision}) on {self.model.name}"
         meta = self.model.metadata
         self.charset = ["<blank>"] + meta["character"].splitlines() + [" "]
@@ -121,21 +118,21 @@ class PPOCRRecognizer(TextRecognizer):
         # column groups of the output that pool into each numeric class
         self.numeric_groups = [[index[ch] for ch in LOOKALIKES[c] if ch in index] for c in NUMERIC_CLASSES]
 
-    def _padded_width(self, crop: np.ndarray, text_height: int = REC_HEIGHT) -> int:
+    def _padded_width(self, crop: np.ndarray, height: int = REC_HEIGHT) -> int:
         """The width a crop is padded to: its own, rounded up to `width_step` (the model's
         stride, 8). It depends on nothing else in the batch, so a reading is the same however
         crops are batched (one document or many, local or on Ray). A coarser step makes fewer,
         fuller batches (bench/gpu.py measures it on a GPU) but pads crops more."""
-        return max(REC_HEIGHT, -(-scaled_width(crop, text_height) // self.width_step) * self.width_step)
+        return max(height, -(-scaled_width(crop, height) // self.width_step) * self.width_step)
 
-    def _batches(self, crops: list[np.ndarray], text_height: int = REC_HEIGHT) -> list[list[int]]:
+    def _batches(self, crops: list[np.ndarray], height: int = REC_HEIGHT) -> list[list[int]]:
         """Crops of one padded width together, up to `batch_size` crops and no more than
         `batch_size` × 256 px wide in all (the model's working memory grows with the width: 16
         lines of prose at once, 2,000 px each, took a worker to 1.2 GB). Batches do not change
         readings: a crop's padded width is its own."""
         by_width: dict[int, list[int]] = {}
         for i, crop in enumerate(crops):
-            by_width.setdefault(self._padded_width(crop, text_height), []).append(i)
+            by_width.setdefault(self._padded_width(crop, height), []).append(i)
         batches = []
         for width, same in sorted(by_width.items()):
             size = max(1, min(self.batch_size, self.batch_size * 256 // width))
@@ -144,21 +141,21 @@ class PPOCRRecognizer(TextRecognizer):
 
     def recognize(self, crops: list[np.ndarray], labels: list[bool] | None = None) -> list[Recognition]:
         """`labels`: the crops that may be a table's label. Those as wide as a few characters are
-        read first with their text at LABEL_TEXT_HEIGHT (a third less work), and that reading
-        stands where it is words (a label, matched to the template's words loosely); any
-        other (a number, a mark) is read again at full size."""
+        read first at LABEL_HEIGHT (the model's own is 48: at 32 a crop costs 44% as much), and
+        that reading stands where it is words (a label, matched to the template's words loosely);
+        any other (a number, a mark) is read again at full size."""
         small = [i for i, crop in enumerate(crops)
                  if labels and labels[i] and scaled_width(crop, REC_HEIGHT) >= LABEL_ASPECT * REC_HEIGHT]
-        results = dict(zip(small, self._read([crops[i] for i in small], LABEL_TEXT_HEIGHT)))
+        results = dict(zip(small, self._read([crops[i] for i in small], LABEL_HEIGHT)))
         again = [i for i in range(len(crops)) if i not in results or not is_label(results[i].text)]
         results.update(zip(again, self._read([crops[i] for i in again])))
         return [results[i] for i in range(len(crops))]
 
-    def _read(self, crops: list[np.ndarray], text_height: int = REC_HEIGHT) -> list[Recognition]:
+    def _read(self, crops: list[np.ndarray], height: int = REC_HEIGHT) -> list[Recognition]:
         results: list[Recognition | None] = [None] * len(crops)
-        for idx in self._batches(crops, text_height):
-            width = self._padded_width(crops[idx[0]], text_height)
-            batch = np.stack([model_input(crops[i], REC_HEIGHT, width, text_height) for i in idx])
+        for idx in self._batches(crops, height):
+            width = self._padded_width(crops[idx[0]], height)
+            batch = np.stack([model_input(crops[i], height, width) for i in idx])
             probs = self.model.run(batch)
             for i, p in zip(idx, probs):
                 results[i] = self._decode(p)

@@ -11,6 +11,7 @@ import torch
 
 from pipeline.cli import main
 from pipeline.read.engines import load_model, resolve, resolve_precision
+from pipeline.read.engines.height_free import height_free
 from pipeline.read.engines.onnx_runtime import has_cuda
 from pipeline.read.ocr import PPOCRRecognizer, bundled_model
 
@@ -133,3 +134,21 @@ def test_run_on_torch_gives_the_same_report_as_the_default(generated, tmp_path):
     run = json.loads((tmp_path / "torch" / "manifest.jsonl").read_text(encoding="utf-8").splitlines()[-1])
     assert run["settings"]["engine"] == "torch" and run["settings"]["device"] == "cpu"
     assert run["settings"]["precision"] == "f32"
+
+
+def test_the_height_free_graph_reads_a_48_px_crop_as_the_shipped_file_and_runs_at_32_on_every_engine():
+    """A label is read 32 px high (PPOCRRecognizer.recognize) by the recogniser's graph with its
+    height-folding pool made a mean over the rows: at 48 px its output is the shipped file's
+    within float error, and every engine runs it at 32 alike."""
+    shipped = bundled_model("PP-OCRv6_rec_small.onnx")
+    free = height_free(shipped)
+    rng = np.random.default_rng(3)
+    x48 = rng.uniform(-1, 1, (2, 3, 48, 160)).astype(np.float32)
+    assert np.abs(load_model(free).run(x48) - load_model(shipped).run(x48)).max() < 1e-4
+    with pytest.raises(Exception):
+        load_model(shipped).run(x48[:, :, :32])  # the file as shipped takes 48 px only
+    x32 = x48[:, :, 8:40]
+    reference = load_model(free).run(x32)
+    assert reference.shape == (2, 20, 18710)
+    for engine in ("torch", "openvino"):
+        assert np.abs(load_model(free, engine).run(x32) - reference).max() < 1e-3

@@ -23,18 +23,19 @@ PRECISIONS = ("f32", "int8")
 QUANTISED_MODEL = Path(__file__).resolve().parents[3] / "models" / "PP-OCRv6_rec_small.int8.onnx"
 
 
-def load_model(path: Path, engine: str = "onnx", device: str = "cpu", threads: int | None = None) -> ModelEngine:
+def load_model(model: Path | bytes, engine: str = "onnx", device: str = "cpu", threads: int | None = None) -> ModelEngine:
+    """`model`: an ONNX file, or a graph serialised in memory (height_free.py)."""
     if engine == "torch":
         from .torch_graph import TorchEngine
 
-        return TorchEngine(path, device, threads)
+        return TorchEngine(model, device, threads)
     if engine == "openvino":
         from .openvino import OpenVinoEngine
 
-        return OpenVinoEngine(path, device, threads)
+        return OpenVinoEngine(model, device, threads)
     from .onnx_runtime import OnnxRuntimeEngine
 
-    return OnnxRuntimeEngine(path, device, threads)
+    return OnnxRuntimeEngine(model, device, threads)
 
 
 def resolve(engine: str, device: str) -> tuple[str, str]:

@@ -2,8 +2,15 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from pathlib import Path
 
 import numpy as np
+
+
+def model_source(model: Path | bytes) -> str | bytes:
+    """What the runtimes take: an ONNX file's path, or a graph serialised in memory (the
+    recogniser's height-free form: height_free.py)."""
+    return model if isinstance(model, bytes) else str(model)
 
 
 class ModelEngine(ABC):

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .base import ModelEngine
+from .base import ModelEngine, model_source
 
 
 def has_cuda() -> bool:
@@ -16,7 +16,7 @@ def has_cuda() -> bool:
 
 
 class OnnxRuntimeEngine(ModelEngine):
-    def __init__(self, path: Path, device: str = "cpu", threads: int | None = None):
+    def __init__(self, model: Path | bytes, device: str = "cpu", threads: int | None = None):
         """`threads` CPU threads (None: ONNX Runtime's default, all cores)."""
         import onnxruntime as ort
 
@@ -24,7 +24,7 @@ class OnnxRuntimeEngine(ModelEngine):
         so.intra_op_num_threads = threads or 0
         so.log_severity_level = 3
         providers = ["CUDAExecutionProvider", "CPUExecutionProvider"] if device == "cuda" else ["CPUExecutionProvider"]
-        self.session = ort.InferenceSession(str(path), so, providers=providers)
+        self.session = ort.InferenceSession(model_source(model), so, providers=providers)
         self.input_name = self.session.get_inputs()[0].name
         self.metadata = dict(self.session.get_modelmeta().custom_metadata_map)
         self.device = device

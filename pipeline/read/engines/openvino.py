@@ -9,22 +9,22 @@ from pathlib import Path
 
 import numpy as np
 
-from .base import ModelEngine
+from .base import ModelEngine, model_source
 
 
 class OpenVinoEngine(ModelEngine):
-    def __init__(self, path: Path, device: str = "cpu", threads: int | None = None, precision: str = "f32"):
+    def __init__(self, model: Path | bytes, device: str = "cpu", threads: int | None = None, precision: str = "f32"):
         if device != "cpu":
             raise RuntimeError("the openvino engine runs on the CPU only (--device cpu)")
         import openvino as ov
 
         core = ov.Core()
-        model = core.read_model(str(path))
+        graph = core.read_model(model_source(model))
         config = {"INFERENCE_PRECISION_HINT": precision, "PERFORMANCE_HINT": "LATENCY"}
         if threads:
             config["INFERENCE_NUM_THREADS"] = threads
-        self.request = core.compile_model(model, "CPU", config).create_infer_request()
-        info = model.get_rt_info()  # the ONNX file's metadata_props, under "framework"
+        self.request = core.compile_model(graph, "CPU", config).create_infer_request()
+        info = graph.get_rt_info()  # the ONNX file's metadata_props, under "framework"
         framework = info["framework"] if "framework" in info else {}
         self.metadata = {key: value.astype(str) for key, value in framework.items()}
         self.device = device

@@ -17,15 +17,15 @@ from .base import ModelEngine
 
 
 class TorchEngine(ModelEngine):
-    def __init__(self, path: Path, device: str = "cpu", threads: int | None = None):
+    def __init__(self, model: Path | bytes, device: str = "cpu", threads: int | None = None):
         import onnx
         import torch
 
         if threads:
             torch.set_num_threads(threads)
-        model = onnx.load(str(path))
-        self.graph = TorchGraph(model.graph, torch.device(device))
-        self.metadata = {p.key: p.value for p in model.metadata_props}
+        proto = onnx.load_from_string(model) if isinstance(model, bytes) else onnx.load(str(model))
+        self.graph = TorchGraph(proto.graph, torch.device(device))
+        self.metadata = {p.key: p.value for p in proto.metadata_props}
         self.device = device
         self.name = f"torch {torch.__version__} ({device})"
 
