@@ -230,7 +230,7 @@ class Pipeline:
         widened = [job.widened for _, job in lines if job.widened is not None]
         try:
             results = self.recognizer.recognize([job.image for job in to_read] + widened,
-                                                labels=[job.small_first for job in to_read] + [False] * len(widened))
+                                                small=[job.small_settles for job in to_read] + [frozenset()] * len(widened))
         except Exception as e:
             raise StageError(documents[0], e) from e
         elapsed = time.perf_counter() - start

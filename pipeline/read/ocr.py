@@ -61,9 +61,9 @@ class TextRecognizer(ABC):
     name: str
 
     @abstractmethod
-    def recognize(self, crops: list[np.ndarray], labels: list[bool] | None = None) -> list[Recognition]:
-        """crops: grey uint8 images of single text lines; `labels`: which may be a table's label
-        (and may be read more cheaply, as long as a label's words come out)."""
+    def recognize(self, crops: list[np.ndarray], small: list[frozenset[str]] | None = None) -> list[Recognition]:
+        """crops: grey uint8 images of single text lines; `small`: for each, what a cheaper
+        reading may settle (WORDS, NUMBER, TEXT), as long as those come out as read in full."""
 
 
 def bundled_model(filename: str) -> Path:
@@ -89,9 +89,40 @@ def model_input(crop: np.ndarray, height: int, width: int) -> np.ndarray:
     return out
 
 
-LABEL_HEIGHT = 32  # px, where the recogniser's own is 48: a label read small (see PPOCRRecognizer.recognize)
+LABEL_HEIGHT = 32  # px, where the recogniser's own is 48: a crop read small (see PPOCRRecognizer.recognize)
 LABEL_ASPECT = 3.0  # a crop this many times as wide as high may hold a label's words
+# A crop at most this many times as wide as high holds a glyph or two: read small, each has two
+# of the model's steps or more (it steps 8 px along the width), and two alike ("11") keep the
+# blank step between them. In a wider one digits are lost: a 96-dpi picture's 458363.095886
+# read small as 68363.095886, every character at 0.99 or more.
+SHORT_ASPECT = 2.0
+# what a crop's reading at LABEL_HEIGHT may settle (LineJob.small_settles)
+WORDS = "words"  # a label's or a title's words, in a crop as wide as a few characters
+NUMBER = "number"  # a short crop's number whose every character is read at SURE_SMALL or more
+# a short crop's Chinese text, every character read at SURE_SMALL or more (a stacked label's 结, (六));
+# not letters, which in a table's cell are a digit misread
+TEXT = "text"
+SURE_SMALL = 0.99
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def settles(rec: Recognition, kinds: frozenset[str]) -> bool:
+    """Whether a small reading is one of `kinds` (WORDS, NUMBER, TEXT). A number is of digits,
+    signs and points only, each character and the absence of a sign before it at SURE_SMALL or
+    more: on the short crops of every scan family such a number read the same at full size (a
+    doubtful one may not: 1-bit strokes, 96-dpi zeros)."""
+    if WORDS in kinds and is_label(rec.text):
+        return True
+    if NUMBER in kinds and rec.numeric_text and "?" not in rec.numeric_text \
+            and min(rec.numeric_probs) >= SURE_SMALL and rec.sign_doubt <= 1 - SURE_SMALL:
+        return True
+    return TEXT in kinds and bool(_CJK.search(rec.text)) and min(rec.char_probs) >= SURE_SMALL
+
+
+def _fitting(crop: np.ndarray, kinds: frozenset[str]) -> frozenset[str]:
+    """Those of `kinds` a crop of its shape may hold: WORDS a wide one, NUMBER and TEXT a short one."""
+    aspect = scaled_width(crop, REC_HEIGHT) / REC_HEIGHT
+    return kinds & ({WORDS} if aspect >= LABEL_ASPECT else {NUMBER, TEXT} if aspect <= SHORT_ASPECT else set())
 
 
 def is_label(text: str) -> bool:
@@ -139,15 +170,17 @@ class PPOCRRecognizer(TextRecognizer):
             batches += [same[k:k + size] for k in range(0, len(same), size)]
         return batches
 
-    def recognize(self, crops: list[np.ndarray], labels: list[bool] | None = None) -> list[Recognition]:
-        """`labels`: the crops that may be a table's label. Those as wide as a few characters are
-        read first at LABEL_HEIGHT (the model's own is 48: at 32 a crop costs 44% as much), and
-        that reading stands where it is words (a label, matched to the template's words loosely);
-        any other (a number, a mark) is read again at full size."""
-        small = [i for i, crop in enumerate(crops)
-                 if labels and labels[i] and scaled_width(crop, REC_HEIGHT) >= LABEL_ASPECT * REC_HEIGHT]
-        results = dict(zip(small, self._read([crops[i] for i in small], LABEL_HEIGHT)))
-        again = [i for i in range(len(crops)) if i not in results or not is_label(results[i].text)]
+    def recognize(self, crops: list[np.ndarray], small: list[frozenset[str]] | None = None) -> list[Recognition]:
+        """`small`: for each crop, what its reading at LABEL_HEIGHT (the model's own is 48: at 32
+        a crop costs 44% as much) may settle: WORDS (a label's, matched to the template's words
+        loosely, or a title's) where the crop is as wide as a few characters; a NUMBER or any
+        TEXT read surely where it is short (SHORT_ASPECT). Any other reading (a doubtful digit,
+        a smudge) is read again at full size."""
+        kinds = [_fitting(crop, what) for crop, what in zip(crops, small or [frozenset()] * len(crops))]
+        first = [i for i, kind in enumerate(kinds) if kind]
+        results = {i: rec for i, rec in zip(first, self._read([crops[i] for i in first], LABEL_HEIGHT))
+                   if settles(rec, kinds[i])}
+        again = [i for i in range(len(crops)) if i not in results]
         results.update(zip(again, self._read([crops[i] for i in again])))
         return [results[i] for i in range(len(crops))]
 
@@ -718,11 +751,17 @@ class LineJob:
         return isinstance(self.line, TextLine) and self.widened is None and self.band != "lowres"
 
     @property
-    def small_first(self) -> bool:
-        """Whether, wide as a label is, it may be read small first (PPOCRRecognizer.recognize):
-        a shareable line of a grey scan (a 1-bit page's thin strokes lose more when small: label
-        scores of 行政强制 fell below the review threshold)."""
-        return self.shareable and self.band == "scan"
+    def small_settles(self) -> frozenset[str]:
+        """What a reading of its crop at LABEL_HEIGHT may settle (PPOCRRecognizer.recognize): a
+        title's words; a table line's number read surely; on a grey scan a table line's words
+        and any text read surely too (small, a 1-bit page's thin strokes lose more: label scores
+        of 行政强制 fell below the review threshold; a 96-dpi picture's faint 0 is read as a
+        sure letter). Not a line with a second look, nor the running text."""
+        if self.line is None:
+            return frozenset({WORDS})
+        if not isinstance(self.line, TextLine) or self.widened is not None:
+            return frozenset()
+        return frozenset({WORDS, NUMBER, TEXT}) if self.shareable and self.band == "scan" else frozenset({NUMBER})
 
 
 def _thickening(dpi: int) -> np.ndarray:

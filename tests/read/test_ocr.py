@@ -3,8 +3,8 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from pipeline.generate.render import FONT_FILES
-from pipeline.read.ocr import (BESIDE_DOUBT, PPOCRRecognizer, _beside, doubt_inner_specks, ink_lines, row_crops, seal_share,
-                               split_lines)
+from pipeline.read.ocr import (BESIDE_DOUBT, NUMBER, TEXT, WORDS, LineJob, PPOCRRecognizer, Recognition, _beside,
+                               doubt_inner_specks, ink_lines, row_crops, seal_share, settles, split_lines)
 from pipeline.types import TextLine
 
 
@@ -37,24 +37,75 @@ def test_numeric_reading_pools_look_alikes(recognizer):
     assert "?" in label.numeric_text
 
 
-def test_a_wide_label_is_read_small_and_a_wide_number_again_at_full_size(recognizer, monkeypatch):
-    """A table's wide line that may be a label is read first 32 px high, where the model's own
-    input is 48 (44% of the work); words stand, anything else is read again at full size."""
-    crops = [_text_image("本年新制作数量"), _text_image("180338174")]
+def _shapes_read(recognizer, monkeypatch) -> list[tuple[int, int]]:
+    """The (height, width) of every batch the recogniser's model runs, from now on."""
     shapes = []
     run = recognizer.model.run
     monkeypatch.setattr(recognizer.model, "run", lambda batch: shapes.append(batch.shape[2:]) or run(batch))
+    return shapes
+
+
+def test_a_wide_label_is_read_small_and_a_wide_number_again_at_full_size(recognizer, monkeypatch):
+    """A crop that may hold a label's words is read first 32 px high, where the model's own
+    input is 48 (44% of the work); words stand, anything else is read again at full size."""
+    crops = [_text_image("本年新制作数量"), _text_image("180338174")]
+    shapes = _shapes_read(recognizer, monkeypatch)
     full = recognizer.recognize(crops)
     label, number = (recognizer._padded_width(crop) for crop in crops)
     assert sorted(shapes) == sorted([(48, label), (48, number)])
     shapes.clear()
-    economical = recognizer.recognize(crops, labels=[True, True])
+    economical = recognizer.recognize(crops, small=[frozenset({WORDS})] * 2)
     assert economical[0].text.replace(" ", "") == full[0].text.replace(" ", "") == "本年新制作数量"
     assert economical[1].numeric_text == full[1].numeric_text == "180338174"
     assert economical[1].numeric_probs == full[1].numeric_probs  # the full-size reading
     small = [(32, recognizer._padded_width(crop, 32)) for crop in crops]
     assert sorted(shapes) == sorted(small + [(48, number)])  # both small, then the number again
     assert max(w for _, w in small) <= 0.7 * max(label, number)
+
+
+def test_a_short_number_read_surely_small_stands_and_any_other_is_read_in_full(recognizer, monkeypatch):
+    """A crop of a glyph or two is read small where a number may settle it: a sure reading
+    stands (the same digits as in full); a doubtful one is read again at 48 px, and a long
+    number is read in full only (32 px high, 180338174 lost a digit)."""
+    crops = [_text_image(t) for t in ("5", "37", "180338174")]
+    full = recognizer.recognize(crops)
+    shapes = _shapes_read(recognizer, monkeypatch)
+    small = recognizer.recognize(crops, small=[frozenset({NUMBER})] * 3)
+    assert [r.numeric_text for r in small] == [r.numeric_text for r in full] == ["5", "37", "180338174"]
+    assert small[2].numeric_probs == full[2].numeric_probs
+    short = {(32, recognizer._padded_width(crop, 32)) for crop in crops[:2]}
+    assert set(shapes) == short | {(48, recognizer._padded_width(crops[2]))}
+    shapes.clear()
+    monkeypatch.setattr("pipeline.read.ocr.SURE_SMALL", 1.01)  # no reading is that sure
+    again = recognizer.recognize(crops, small=[frozenset({NUMBER})] * 3)
+    assert [r.numeric_probs for r in again] == [r.numeric_probs for r in full]
+    assert set(shapes) == short | {(48, recognizer._padded_width(crop)) for crop in crops}
+
+
+def test_a_small_reading_settles_only_what_it_surely_is():
+    """Words stand as words; a number only with every digit and the absence of a sign sure;
+    text only Chinese and sure (letters in a table's cell are a digit misread: a hard scan's 0
+    read small as a sure "CS")."""
+    def rec(text, probs, numeric, sign=0.0):
+        return Recognition(text, probs, numeric, probs, [], sign)
+    assert settles(rec("行政许可", [0.6] * 4, "????"), frozenset({WORDS}))
+    assert not settles(rec("行政许可", [0.6] * 4, "????"), frozenset({NUMBER, TEXT}))
+    assert settles(rec("37", [1.0, 0.995], "37"), frozenset({NUMBER}))
+    assert not settles(rec("37", [1.0, 0.95], "37"), frozenset({NUMBER, TEXT}))
+    assert not settles(rec("37", [1.0, 1.0], "37", sign=0.2), frozenset({NUMBER}))  # perhaps -37
+    assert settles(rec("结", [1.0], "?"), frozenset({TEXT}))
+    assert not settles(rec("CS", [1.0, 1.0], "??"), frozenset({NUMBER, TEXT}))
+
+
+def test_what_a_small_reading_may_settle_follows_the_line_and_its_image():
+    """A title's words; on a grey scan a table line's words, numbers and sure text; on a 1-bit
+    page or a 96-dpi picture its sure numbers only; a line with a second look, nothing."""
+    crop, line = np.zeros((30, 90), np.uint8), TextLine(text="", bbox=(0, 0, 90, 30))
+    assert LineJob(crop, None, 1).small_settles == {WORDS}
+    assert LineJob(crop, line, 1, band="scan").small_settles == {WORDS, NUMBER, TEXT}
+    assert LineJob(crop, line, 1, band="bilevel").small_settles == {NUMBER}
+    assert LineJob(crop, line, 1, band="lowres").small_settles == {NUMBER}
+    assert LineJob(crop, line, 1, widened=crop, band="scan").small_settles == set()
 
 
 def test_text_lines_split_wrapped_labels_and_stop_at_cell_edges():
