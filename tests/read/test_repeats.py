@@ -46,9 +46,9 @@ def test_a_scan_reads_the_same_with_repeats_taken_and_reads_fewer_crops(pipeline
     read = []
     recognize = pipeline.recognizer.recognize
 
-    def counting(crops, labels=None):
+    def counting(crops, small=None):
         read.append(len(crops))
-        return recognize(crops, labels)
+        return recognize(crops, small)
 
     monkeypatch.setattr(pipeline.recognizer, "recognize", counting)
     taken = pipeline.process(scan).report
