@@ -89,14 +89,14 @@ def model_input(crop: np.ndarray, height: int, width: int) -> np.ndarray:
     return out
 
 
-LABEL_HEIGHT = 32  # px, where the recogniser's own is 48: a crop read small (see PPOCRRecognizer.recognize)
+SMALL_HEIGHT = 32  # px, where the recogniser's own is 48: a crop read small (see PPOCRRecognizer.recognize)
 LABEL_ASPECT = 3.0  # a crop this many times as wide as high may hold a label's words
 # A crop at most this many times as wide as high holds a glyph or two: read small, each has two
 # of the model's steps or more (it steps 8 px along the width), and two alike ("11") keep the
 # blank step between them. In a wider one digits are lost: a 96-dpi picture's 458363.095886
 # read small as 68363.095886, every character at 0.99 or more.
 SHORT_ASPECT = 2.0
-# what a crop's reading at LABEL_HEIGHT may settle (LineJob.small_settles)
+# what a crop's reading at SMALL_HEIGHT may settle (LineJob.small_settles)
 WORDS = "words"  # a label's or a title's words, in a crop as wide as a few characters
 NUMBER = "number"  # a short crop's number whose every character is read at SURE_SMALL or more
 # a short crop's Chinese text, every character read at SURE_SMALL or more (a stacked label's 结, (六));
@@ -139,7 +139,7 @@ class PPOCRRecognizer(TextRecognizer):
         """`engine`, `device` and `precision` as resolved by engines.resolve and
         resolve_precision (no "auto")."""
         path = QUANTISED_MODEL if precision == "int8" else bundled_model("PP-OCRv6_rec_small.onnx")
-        # the graph as shipped takes 48 px only; labels are read at LABEL_HEIGHT
+        # the graph as shipped takes 48 px only; labels are read at SMALL_HEIGHT
         self.model = load_model(height_free(path), engine, device, threads or int(os.environ.get("REPORTOCR_THREADS", 0)))
         self.name = f"PP-OCRv6_rec_small ({precision}) on {self.model.name}"
         meta = self.model.metadata
@@ -172,14 +172,14 @@ class PPOCRRecognizer(TextRecognizer):
         return batches
 
     def recognize(self, crops: list[np.ndarray], small: list[frozenset[str]] | None = None) -> list[Recognition]:
-        """`small`: for each crop, what its reading at LABEL_HEIGHT (the model's own is 48: at 32
+        """`small`: for each crop, what its reading at SMALL_HEIGHT (the model's own is 48: at 32
         a crop costs 44% as much) may settle: WORDS (a label's, matched to the template's words
         loosely, or a title's) where the crop is as wide as a few characters; a NUMBER or any
         TEXT read surely where it is short (SHORT_ASPECT). Any other reading (a doubtful digit,
         a smudge) is read again at full size."""
         kinds = [_fitting(crop, what) for crop, what in zip(crops, small or [frozenset()] * len(crops))]
         first = [i for i, kind in enumerate(kinds) if kind]
-        results = {i: rec for i, rec in zip(first, self._read([crops[i] for i in first], LABEL_HEIGHT))
+        results = {i: rec for i, rec in zip(first, self._read([crops[i] for i in first], SMALL_HEIGHT))
                    if settles(rec, kinds[i])}
         again = [i for i in range(len(crops)) if i not in results]
         results.update(zip(again, self._read([crops[i] for i in again])))
@@ -753,7 +753,7 @@ class LineJob:
 
     @property
     def small_settles(self) -> frozenset[str]:
-        """What a reading of its crop at LABEL_HEIGHT may settle (PPOCRRecognizer.recognize): a
+        """What a reading of its crop at SMALL_HEIGHT may settle (PPOCRRecognizer.recognize): a
         title's words; a table line's number read surely; on a grey scan a table line's words
         and any text read surely too (small, a 1-bit page's thin strokes lose more: label scores
         of 行政强制 fell below the review threshold; a 96-dpi picture's faint 0 is read as a
