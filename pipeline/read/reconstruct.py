@@ -265,8 +265,11 @@ def _mend_broken_row(before: list[RowView], after: list[RowView], specs: list[Ta
     header = {normalise(p.cell.text) for row in before[:first_data] for p in row.labels}
 
     def repeated_header(row: RowView) -> bool:
-        return all(max((similarity(normalise(p.cell.text), h) for h in header), default=0.0) >= 0.9
-                   for p in row.labels)
+        # half its labels as the first page printed them, no number: on a 96-dpi picture the
+        # repeat's stacked column headers misread otherwise than the first's (自然 for 自然人)
+        like = [max((similarity(normalise(p.cell.text), h) for h in header), default=0.0) >= 0.9
+                for p in row.labels]
+        return 2 * sum(like) >= len(like) and not _numeric_cells(row)
 
     rest = next((k for k, row in enumerate(after) if row.labels and not repeated_header(row)), None)
     if rest is None or NUMBERED.match(after[rest].leaf):
@@ -831,9 +834,33 @@ def _group_span(header: HeaderCell, groups: list[HeaderCell]) -> tuple[float, fl
     return left, right
 
 
+def _groups_in_order(groups: list[HeaderCell], order: list[str]) -> list[HeaderCell]:
+    """The header groups that stand as the template prints them, surest first: side by side,
+    left to right in its order, each once in a fragment. A candidate against a surer one is
+    dropped and left to infer_missing_headers (行政, the start of 行政诉讼 over two groups' columns,
+    taken for the start of 行政复议 where that was misread)."""
+    kept: list[HeaderCell] = []
+
+    def stands_with(h: HeaderCell, k: HeaderCell) -> bool:
+        if k.placed.table is not h.placed.table:
+            return True
+        if k.column == h.column:
+            return False
+        shared = _overlap(h.placed.x0, h.placed.x1, k.placed.x0, k.placed.x1)
+        narrower = min(h.placed.x1 - h.placed.x0, k.placed.x1 - k.placed.x0)
+        left_of = order.index(h.column) < order.index(k.column)
+        return shared < 0.5 * max(narrower, 1e-6) and (_centre(h.placed) < _centre(k.placed)) == left_of
+
+    for h in sorted(groups, key=lambda h: -h.score):
+        if all(stands_with(h, k) for k in kept):
+            kept.append(h)
+    return kept
+
+
 def match_group_table(rows: list[RowView], spec: TableSpec) -> TableMatch:
     """Table 四: the row of a cell is named by a header group (行政复议 …), not by a row label."""
-    groups = find_headers(rows, {g.id: g.labels for g in spec.rows}, skip=set())
+    groups = _groups_in_order(find_headers(rows, {g.id: g.labels for g in spec.rows}, skip=set()),
+                              [g.id for g in spec.rows])
     # the groups fill the table's width: the first starts at its left edge
     groups += infer_missing_headers(groups, [g.id for g in spec.rows],
                                     spans={id(h.placed.table): (0.0, 1.0) for h in groups})

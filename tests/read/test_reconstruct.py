@@ -1,4 +1,5 @@
 import json
+from functools import partial
 
 import pytest
 
@@ -110,17 +111,20 @@ def test_a_value_misread_with_one_stray_character_is_no_label():
     assert not is_label("一0") and not is_label("国") and not is_label("无") and not is_label("12")
 
 
+def _four_cell(table: Table, row: int, col: int, span: int, text: str) -> Placed:
+    """A cell of a ruled table 四 (fifteen columns, ten pixels each)."""
+    c = Cell(row, col, 1, span, (col * 10, row * 10, (col + span) * 10, row * 10 + 10), text=text,
+             numeric_text=text if text.isdigit() else "?")
+    return Placed(c, 1, col / 15, (col + span) / 15, table)
+
+
 def test_table_four_group_and_column_headers_lost_are_inferred_from_the_template_order():
     """A ruling lost under 未经复议直接起诉 merges it with a column header below: neither reads.
     The group lies between the two groups read; its missing column between its neighbours."""
     spec = load_templates()["2021"].tables["t4"]
     leaves = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
     table = Table(page=1, bbox=(0, 0, 150, 40), n_rows=4, n_cols=15)
-
-    def cell(row, col, span, text):
-        c = Cell(row, col, 1, span, (col * 10, row * 10, (col + span) * 10, row * 10 + 10), text=text,
-                 numeric_text=text if text.isdigit() else "?")
-        return Placed(c, 1, col / 15, (col + span) / 15, table)
+    cell = partial(_four_cell, table)
 
     values = list(range(15))
     rows = [RowView([cell(0, 0, 5, "行政复议"), cell(0, 5, 10, "行政诉讼")]),
@@ -135,6 +139,27 @@ def test_table_four_group_and_column_headers_lost_are_inferred_from_the_template
     direct = [match.cells[f"t4/litigation_direct/{column}"] for column in spec.rows[1].columns]
     review = match.cells["t4/review/upheld"]
     assert all(c.label_score < review.label_score for c in direct)  # inferred: trusted less
+
+
+def test_a_header_group_candidate_out_of_the_templates_order_is_dropped_and_the_group_inferred():
+    """A 96-dpi picture's merged 行政复议 split by a ruling and misread (行 / 政复计 / L), and its
+    行政诉讼 split in two: 行政, over 未经复议直接起诉's columns, reads as the start of 行政复议.
+    Against the two groups read surely it is out of place; 行政复议 is inferred to their left."""
+    spec = load_templates()["2019"].tables["t4"]
+    leaves = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
+    table = Table(page=1, bbox=(0, 0, 150, 40), n_rows=4, n_cols=15)
+    cell = partial(_four_cell, table)
+
+    values = [7, 3, 3, 0, 13, 0, 9, 0, 11, 20, 0, 0, 10, 0, 10]
+    rows = [RowView([cell(0, 0, 2, "行"), cell(0, 2, 1, "政复计"), cell(0, 3, 2, "L"), cell(0, 5, 5, "行政"),
+                     cell(0, 10, 5, "斥讼")]),
+            RowView([cell(1, 5, 5, "未经复议直接起诉"), cell(1, 10, 5, "复议后起诉")]),
+            RowView([cell(2, c, 1, leaves[c % 5]) for c in range(15)]),
+            RowView([cell(3, c, 1, str(v)) for c, v in enumerate(values)])]
+    match = match_group_table(rows, spec)
+    got = [match.cells[f"t4/{g.id}/{column}"] for g in spec.rows for column in g.columns]
+    assert [c.value for c in got] == values
+    assert all(c.label_score < 1.0 for c in got[:5])  # inferred: trusted less
 
 
 def test_a_first_value_column_whose_header_is_lost_lies_where_the_row_labels_end():
@@ -179,15 +204,18 @@ def test_headers_lost_are_inferred_within_their_own_header_row_not_the_sections_
     assert [cells[f"t2/art20_1.normative_docs/{c}"].value for c in ("issued", "repealed", "in_force")] == [1562, 0, 2330]
 
 
-def test_a_row_broken_by_a_page_break_is_one_row():
+@pytest.mark.parametrize("misread", [False, True])
+def test_a_row_broken_by_a_page_break_is_one_row(misread):
     """Word lets a row break across pages: its label's start and values on one page, the rest
-    of its label on top of the next (below the header, repeated there). The two halves are one
-    row, and the values are that row's."""
+    of its label on top of the next (below the header, repeated there: on a 96-dpi picture read
+    otherwise than the first page's, 自然 for 自然人). The two halves are one row, and the values
+    are that row's."""
     templates = list(load_templates().values())
     header = ["（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", "自然人", "总计"]
     page3 = _table(3, [header, ["（五）不予处理", "5.要求行政机关确认或重新出具已获取信息", "0", "0"],
                        ["（六）其他处理", "1.申请人无正当理由逾", "3", "3"]])
-    page4 = _table(4, [header, ["", "期不补正、行政机关不再处理其政府信息公开申请", "", ""],
+    repeat = [header[0], "自然", header[2]] if misread else header
+    page4 = _table(4, [repeat, ["", "期不补正、行政机关不再处理其政府信息公开申请", "", ""],
                        ["", "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", "1", "1"]])
     rows = group_fragments([page3, page4], templates)["t3"]
     assert len(rows) == 3 + 2  # the header repeated on page 4, the broken row whole
@@ -233,11 +261,7 @@ def _table_four(group_texts: list[str], values: list[str]) -> list[RowView]:
     given), the fifteen column headers, one row of values."""
     leaves = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
     table = Table(page=1, bbox=(0, 0, 150, 30), n_rows=3, n_cols=15)
-
-    def cell(row, col, span, text):
-        c = Cell(row, col, 1, span, (col * 10, row * 10, (col + span) * 10, row * 10 + 10), text=text,
-                 numeric_text=text if text.isdigit() else "?")
-        return Placed(c, 1, col / 15, (col + span) / 15, table)
+    cell = partial(_four_cell, table)
 
     return [RowView([cell(0, 5 * k, 5, text) for k, text in enumerate(group_texts)]),
             RowView([cell(1, c, 1, leaves[c % 5]) for c in range(15)]),
