@@ -7,10 +7,12 @@ misreading or misplacing. Either way each cell in it that may be misread or misp
 confidence lowered, so a person looks at the ink. For the
 latter, each recognised cell in a failed check offers its plausible other readings (the
 recogniser's runner-up characters, and the confusions OCR is known for: 0/8/6/9, 1/7, 3/8,
-a dropped or doubled digit, a lost decimal point). When exactly one change of one cell makes
-every identity hold, it is proposed as the value, the reading kept as `ocr_value`. A reading that
-is no number at all is solved from the identities it is the one unknown of, when its digits
-agree.
+a dropped or doubled digit, a lost decimal point). When exactly one smallest set of changes
+(one cell, or several misreads on a page that each broke their row and column) makes every
+identity hold, it is proposed as the values, each reading kept as `ocr_value`; the repaired
+cells stay flagged, and identities that several changes mended vouch for no cell. A reading
+that is no number at all is solved from the identities it is the one unknown of, when its
+digits agree.
 """
 from __future__ import annotations
 
@@ -32,6 +34,8 @@ MAX_CANDIDATES = 24  # cells nothing vouches for, in failed identities, beyond w
 MAX_CULPRITS = 3  # the most misread cells an explanation of the failed identities may name
 UNREADABLE_SOLVED_P = 0.5  # the reading of an unreadable cell that the identities single out
 DISPUTED_P = 0.5  # the plausibility of the other structure reading's value
+MAX_REPAIRED = 8  # the most misread cells one repair may change
+MAX_REPAIR_STEPS = 5000  # the search for a repair gives up (and repairs nothing) beyond this
 
 
 def _digit_readings(text: str) -> set[int]:
@@ -104,21 +108,26 @@ class ArithmeticChecks:
         alternatives = {cid: candidate_readings(cells[cid], *self._column_kind(template, cid)) for cid in involved}
         for cid, alts in alternatives.items():
             cells[cid].alternatives = [v for v, _ in sorted(alts.items(), key=lambda kv: -kv[1])[:3]]
+        unproven: list[Identity] = []
         if self.options.repair:
-            fixes = [((cid, value, p),) for cid, alts in alternatives.items() for value, p in alts.items()
-                     if not failed_identities(template, {**values, cid: value})]
-            if not fixes:
-                fixes = self._pair_fixes(template, cells, values, failed, alternatives)
+            vouched = {cid for ident in template.identities if self._vouches(ident, cells, values, failed)
+                       for cid in (*ident.lhs, *ident.rhs)}
+            mendable = {cid: alts for cid, alts in alternatives.items() if cid not in vouched}
+            fixes = self._mending_sets(template, values, failed, mendable) or \
+                self._pair_fixes(template, cells, values, failed, alternatives)
             if len(fixes) == 1:
                 for cid, value, p in fixes[0]:
                     cell = cells[cid]
                     cell.ocr_value, cell.value, cell.repaired, cell.parse_ok = cell.value, value, True, True
                     cell.ocr_score = p
                     values[cid] = value
-                failed = failed_identities(template, values)
+                before, failed = failed, failed_identities(template, values)
+                if len(fixes[0]) > 1:
+                    # mended by several guesses together: they hold, but prove none of their cells
+                    unproven = [ident for ident in before if ident not in failed]
         inconsistencies = [ident.name for ident in failed
                            if all(self._trusted(cells[cid]) for cid in (*ident.lhs, *ident.rhs))]
-        self._judge(template, cells, values, failed)
+        self._judge(template, cells, values, failed, unproven)
         return inconsistencies + self._bounds(template, cells, values)
 
     def _bounds(self, template: Template, cells: dict[str, CellResult], values: dict) -> list[str]:
@@ -142,7 +151,8 @@ class ArithmeticChecks:
                         broken.append(name)
         return broken
 
-    def _judge(self, template: Template, cells: dict[str, CellResult], values: dict, failed: list[Identity]):
+    def _judge(self, template: Template, cells: dict[str, CellResult], values: dict, failed: list[Identity],
+               unproven: list[Identity] = ()):
         """Which cells the identities vouch for and which they refute. An identity evaluated in
         full that holds vouches for its cells (a misread digit breaks every identity it is in,
         unless a second one makes up for it exactly). The failed ones are explained, when they
@@ -154,9 +164,11 @@ class ArithmeticChecks:
         on it; where nothing explains a failure, or only a guess does (a whole row read from
         another row holds its own total; two misreads hide behind an unreadable third; a row of
         table 四 has one identity and no other to cross it), all the recognised cells of the
-        failed identity are shown."""
+        failed identity are shown. Those `unproven` (mended by a repair of several cells) vouch
+        for nothing."""
         implausible = self._implausible(template, cells, values)
-        vouched = {cid for ident in template.identities if self._vouches(ident, cells, values, failed + implausible)
+        vouched = {cid for ident in template.identities
+                   if self._vouches(ident, cells, values, failed + implausible + list(unproven))
                    for cid in (*ident.lhs, *ident.rhs)}
         for cid, cell in cells.items():
             cell.vouched = cid in vouched
@@ -232,10 +244,56 @@ class ArithmeticChecks:
                 out.append(ident)
         return out
 
+    @staticmethod
+    def _mending_sets(template: Template, values: dict, failed: list[Identity],
+                      alternatives: dict[str, dict]) -> list[tuple]:
+        """The smallest sets of changes (at most MAX_REPAIRED cells, each to one of its plausible
+        readings, none in an identity that holds) that make every identity hold, found by
+        mending one failed identity at a time by one cell, the identity with the fewest ways
+        first. Several misreads on one page (faint 0s read 6 or 8 in four rows of table 三, a 5
+        read 3) each break their row and column, and together have one explanation; where two
+        sets of a size do, both are returned (and none is taken). Empty where none is found
+        within MAX_REPAIR_STEPS."""
+        found: set[frozenset] = set()
+        steps = 0
+
+        def ways(ident: Identity, known: dict, changed: dict) -> list[tuple]:
+            out = []
+            for cid in (*ident.lhs, *ident.rhs):
+                if cid in changed or not alternatives.get(cid):
+                    continue
+                need = _needed(ident, cid, known)
+                out += [(cid, v, p) for v, p in alternatives[cid].items() if abs(v - need) < 1e-6][:1]
+            return out
+
+        def search(changed: dict, broken: list[Identity], size: int):
+            nonlocal steps
+            steps += 1
+            if not broken:
+                found.add(frozenset(changed.items()))
+                return
+            if len(changed) == size or steps > MAX_REPAIR_STEPS:
+                return
+            known = {**values, **{cid: v for cid, (v, _) in changed.items()}}
+            # an identity two misreads broke (a column) has no way yet: mended once one of them is
+            options = min((w for w in (ways(ident, known, changed) for ident in broken) if w), key=len, default=[])
+            for cid, value, p in options:
+                after = {**changed, cid: (value, p)}
+                search(after, failed_identities(template, {**known, cid: value}), size)
+
+        for size in range(1, MAX_REPAIRED + 1):
+            search({}, failed, size)
+            if found or steps > MAX_REPAIR_STEPS:
+                break
+        if steps > MAX_REPAIR_STEPS:
+            return []
+        return [tuple((cid, v, p) for cid, (v, p) in sorted(one)) for one in found]
+
     def _pair_fixes(self, template: Template, cells: dict[str, CellResult], values: dict, failed: list,
                     alternatives: dict) -> list[tuple]:
-        """When no single change fits: the changes of two cells (each among its plausible
-        readings; an unreadable cell's from its digits) that make every identity hold. Only
+        """When no set of changes mending one identity at a time fits: the changes of two cells
+        (each among its plausible readings; an unreadable cell's from its digits) that make
+        every identity hold. Only
         pairs that touch every failed identity are tried."""
         unreadable = {cid: {v: UNREADABLE_SOLVED_P for v in _digit_readings(c.text or "")}
                       for cid, c in cells.items() if c.found and c.recognised and not c.parse_ok}

@@ -206,3 +206,34 @@ def test_a_row_of_one_count_and_its_total_vouches_for_neither():
     cells = _cells(values)
     ArithmeticChecks(OPTIONS)(T21, cells)
     assert cells["t4/review/upheld"].vouched and cells["t4/review/total"].vouched
+
+
+def test_several_misreads_on_a_page_are_repaired_together_and_vouch_for_no_other_cell():
+    """Faint 0s on a 96-dpi picture read as 8 in four rows and columns of table 三: each breaks
+    its row and its column, and together they have one explanation. Repaired, they stay flagged;
+    the rows and columns they mended prove none of their other cells."""
+    values = _busy_values(50)
+    t3 = T21.tables["t3"]
+    rows = [r.id for r in t3.rows if r.id not in ("new", "carried_in", "total", "carried_out")]
+    chosen, used_columns = [], set()
+    for row in rows:
+        column = next((c for c in list(t3.columns)[:-1] if c not in used_columns and values[f"t3/{row}/{c}"] == 0
+                       and (values[f"t3/{row}/total"] or 0) > 0), None)
+        if column and len(chosen) < 4:
+            chosen.append(f"t3/{row}/{column}")
+            used_columns.add(column)
+    assert len(chosen) == 4
+    cells = _cells(values)
+    for cid in chosen:
+        cell = cells[cid]
+        cell.value, cell.text, cell.ocr_score, cell.options = 8, "8", 0.6, [[("8", 0.6)]]
+    ArithmeticChecks(OPTIONS)(T21, cells)
+    assert all(cells[cid].repaired and cells[cid].value == 0 for cid in chosen)
+    assert all(c.repaired == (cid in chosen) for cid, c in cells.items())
+    # a cell in a mended row and a mended column, in no identity that held
+    first_row, second_column = chosen[0].split("/")[1], chosen[1].split("/")[2]
+    crossing = f"t3/{first_row}/{second_column}"
+    held = [i for i in T21.identities if crossing in (*i.lhs, *i.rhs) and not set(chosen) & {*i.lhs, *i.rhs}]
+    assert not held and not cells[crossing].vouched
+    assert cells[f"t3/{first_row}/total"].vouched  # its column's identity held all along
+
