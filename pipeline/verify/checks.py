@@ -110,8 +110,7 @@ class ArithmeticChecks:
             cells[cid].alternatives = [v for v, _ in sorted(alts.items(), key=lambda kv: -kv[1])[:3]]
         unproven: list[Identity] = []
         if self.options.repair:
-            vouched = {cid for ident in template.identities if self._vouches(ident, cells, values, failed)
-                       for cid in (*ident.lhs, *ident.rhs)}
+            vouched = self._vouched(template, cells, values, failed)
             mendable = {cid: alts for cid, alts in alternatives.items() if cid not in vouched}
             fixes = self._mending_sets(template, values, failed, mendable) or \
                 self._pair_fixes(template, cells, values, failed, alternatives)
@@ -167,9 +166,7 @@ class ArithmeticChecks:
         failed identity are shown. Those `unproven` (mended by a repair of several cells) vouch
         for nothing."""
         implausible = self._implausible(template, cells, values)
-        vouched = {cid for ident in template.identities
-                   if self._vouches(ident, cells, values, failed + implausible + list(unproven))
-                   for cid in (*ident.lhs, *ident.rhs)}
+        vouched = self._vouched(template, cells, values, failed + implausible + list(unproven))
         for cid, cell in cells.items():
             cell.vouched = cid in vouched
         culprits = self._explanation(template, cells, values, failed, vouched)
@@ -216,6 +213,12 @@ class ArithmeticChecks:
     def _plausible(self, template: Template, cid: str, value: float) -> bool:
         decimal, signed = self._column_kind(template, cid)
         return (value >= -1e-9 or signed) and (decimal or abs(value - round(value)) < 1e-6)
+
+    def _vouched(self, template: Template, cells: dict[str, CellResult], values: dict,
+                 failed: list[Identity]) -> set[str]:
+        """The cells an identity that holds vouches for (_vouches)."""
+        return {cid for ident in template.identities if self._vouches(ident, cells, values, failed)
+                for cid in (*ident.lhs, *ident.rhs)}
 
     @staticmethod
     def _vouches(ident: Identity, cells: dict[str, CellResult], values: dict, failed: list[Identity]) -> bool:
@@ -293,8 +296,7 @@ class ArithmeticChecks:
                     alternatives: dict) -> list[tuple]:
         """When no set of changes mending one identity at a time fits: the changes of two cells
         (each among its plausible readings; an unreadable cell's from its digits) that make
-        every identity hold. Only
-        pairs that touch every failed identity are tried."""
+        every identity hold. Only pairs that touch every failed identity are tried."""
         unreadable = {cid: {v: UNREADABLE_SOLVED_P for v in _digit_readings(c.text or "")}
                       for cid, c in cells.items() if c.found and c.recognised and not c.parse_ok}
         if len(unreadable) > 2:
