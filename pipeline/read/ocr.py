@@ -25,6 +25,9 @@ from .layout import binarize, label_components
 REC_HEIGHT = 48
 SHORT_MARK = 0.4  # a line this much of the zone's text height or less is a mark, cropped as high as text
 CROP_MARGIN = 0.1  # of a table line's height, on each side of its ink (and as much again of paper)
+# of the zone's text height: a mark of thin strokes only this much taller is a ruling's ghost (a
+# row's height; a "1" is no taller than the text)
+GHOST_HEIGHT = 1.15
 # inches by which a 1-bit page's strokes are thickened before they are read (see thickened)
 BILEVEL_THICKENING = 0.01
 
@@ -310,12 +313,14 @@ def _ruling_residue(stats: np.ndarray, keep: np.ndarray, dpi: int) -> np.ndarray
     taller or wider than the text around them (the marks `keep` says; a worn vertical between
     two values would otherwise be read as a 1 beside them). A mark's thickness is its area over
     its length: the ghost of a ruling on an enlarged low-resolution picture is a line a pixel
-    thick that drifts over several rows, and read beside a 0 it was a 1 ("10")."""
+    thick that drifts over several rows, and read beside a 0 it was a 1 ("10"). The outline a
+    thick ruling's blur leaves beside the band erased along it turns a corner, an L or a [ of
+    such lines (read "E" beside a 0): thin strokes only, and taller than the text (GHOST_HEIGHT)."""
     w, h, area = stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT], stats[:, cv2.CC_STAT_AREA]
     thin = max(2, int(0.012 * dpi))
     text = keep & (w > thin) & (h > thin)
     text_h = np.median(h[text]) if np.any(text) else 0.1 * dpi
-    return ((area <= thin * h) & (h > 1.4 * text_h)) | ((area <= thin * w) & (w > 3 * text_h))
+    return ((area <= thin * (w + h)) & (h > GHOST_HEIGHT * text_h)) | ((area <= thin * w) & (w > 3 * text_h))
 
 
 def _join_gap(heights: np.ndarray, dpi: int) -> int:

@@ -211,6 +211,24 @@ def test_a_ruling_ghost_a_pixel_thick_drifting_over_rows_is_no_line():
     assert 40 <= line.bbox[0] and line.bbox[1] >= 25  # the digit alone
 
 
+def test_a_ruling_ghost_turning_a_corner_is_no_line():
+    """The outline a thick ruling's blur leaves on an enlarged 96-dpi picture: a line a pixel
+    thick down a cell's left side, turning along its foot (an L). Read beside the 0 it was "E0"
+    (seen in one report's first value column, every row). Thin strokes only, and taller than
+    the row's text: a ruling's remains."""
+    import cv2
+
+    img = np.full((48, 330), 235, np.uint8)
+    cv2.line(img, (10, 8), (10, 38), 195, 1)
+    cv2.line(img, (10, 38), (44, 38), 195, 1)
+    cut = np.zeros(img.shape, np.uint8)
+    for k in range(3):  # a row of three cells holding 0
+        cv2.putText(img, "0", (60 + 110 * k, 32), cv2.FONT_HERSHEY_SIMPLEX, 0.8, 60, 2)
+        cv2.rectangle(cut, (110 * k, 0), (110 * k + 109, 47), 255, 3)
+    lines = ink_lines(img, (0, 0, 330, 48), cut, dpi=200)
+    assert [line.bbox[0] for line, _, _ in lines] == [61, 171, 281]  # the digits alone
+
+
 def test_strokes_a_light_1_bit_threshold_broke_are_thickened_and_read(recognizer):
     """An archive scanner's 1-bit mode, thresholded light: the thin arcs of a 0 fall apart into
     '()' and the recogniser (trained on grey type) reads something else; a 1-bit page's crops
