@@ -859,11 +859,10 @@ def _groups_in_order(groups: list[HeaderCell], order: list[str]) -> list[HeaderC
 
 def match_group_table(rows: list[RowView], spec: TableSpec) -> TableMatch:
     """Table 四: the row of a cell is named by a header group (行政复议 …), not by a row label."""
-    groups = _groups_in_order(find_headers(rows, {g.id: g.labels for g in spec.rows}, skip=set()),
-                              [g.id for g in spec.rows])
+    order = [g.id for g in spec.rows]
+    groups = _groups_in_order(find_headers(rows, {g.id: g.labels for g in spec.rows}, skip=set()), order)
     # the groups fill the table's width: the first starts at its left edge
-    groups += infer_missing_headers(groups, [g.id for g in spec.rows],
-                                    spans={id(h.placed.table): (0.0, 1.0) for h in groups})
+    groups += infer_missing_headers(groups, order, spans={id(h.placed.table): (0.0, 1.0) for h in groups})
     leaves = find_headers(rows, spec.columns, skip=set())
     out = TableMatch(found=bool(groups))
     out.score = sum(h.score for h in groups) + 0.5 * sum(h.score for h in leaves)
