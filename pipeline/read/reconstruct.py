@@ -48,7 +48,10 @@ def normalise(text: str) -> str:
     return _STRIP.sub("", unicodedata.normalize("NFKC", text or ""))
 
 
+@lru_cache(maxsize=1 << 16)
 def similarity(a: str, b: str) -> float:
+    """Kept: a page's labels are compared with the template's words many times over (every row
+    against every template row, in both structure readings)."""
     return fuzz.ratio(a, b) / 100.0
 
 
