@@ -49,7 +49,14 @@ def run_local(jobs: list[Job], out_dir: Path, options: RunOptions, workers: int,
         for job in jobs:
             on_result(_digitise(job))
         return
-    retry_alone(_run_pool(jobs, out_dir, options, workers, on_result), out_dir, options, on_result)
+    retry_alone(_run_pool(sorted(jobs, key=_size, reverse=True), out_dir, options, workers, on_result),
+                out_dir, options, on_result)
+
+
+def _size(job: Job) -> int:
+    """A file's bytes (a folder of page images, or a file gone: 0). The biggest go first, so a batch
+    does not end on one worker reading a long scan while the others wait."""
+    return job.path.stat().st_size if job.path.is_file() else 0
 
 
 def retry_alone(orphans: list[Job], out_dir: Path, options: RunOptions, on_result: Callable[[JobResult], None]):
