@@ -19,6 +19,7 @@ from pipeline.evaluate import Score
 from pipeline.generate.content import GeneratedReport
 from pipeline.generate.documents import print_to_pdf
 from pipeline.generate.scan import ScanOptions, to_scan
+from pipeline.read.engines import PRECISIONS
 from pipeline.runner import Pipeline
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
@@ -50,7 +51,7 @@ def main():
     parser.add_argument("--families", default=",".join(FAMILIES))
     parser.add_argument("--seed", type=int, default=0, help="first seed of the scans")
     parser.add_argument("--errors", type=int, default=5, help="wrong cells to list per family, unflagged first")
-    parser.add_argument("--precision", default="f32", choices=["f32", "int8"], help="the recogniser's weights")
+    parser.add_argument("--precision", default="auto", choices=PRECISIONS, help="the recogniser's weights (pipeline.read.engines)")
     args = parser.parse_args()
     pipeline = Pipeline(RunOptions(precision=args.precision))
     with tempfile.TemporaryDirectory() as tmp:

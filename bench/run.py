@@ -31,6 +31,7 @@ from pipeline.config import RunOptions
 from pipeline.evaluate import Score
 from pipeline.generate import generate_batch
 from pipeline.generate.scan import DEGRADATIONS, ScanOptions
+from pipeline.read.engines import PRECISIONS
 from pipeline.runner import Pipeline
 from pipeline.types import same_value
 
@@ -176,7 +177,7 @@ def main():
     parser.add_argument("-n", type=int, default=20, help="reports per template format and kind")
     parser.add_argument("--seed", type=int, default=None, help="default: a new one each run")
     parser.add_argument("--threshold", type=float, default=None, help="review threshold (default from configs/)")
-    parser.add_argument("--precision", default="f32", choices=["f32", "int8"], help="the recogniser's weights")
+    parser.add_argument("--precision", default="auto", choices=PRECISIONS, help="the recogniser's weights (pipeline.read.engines)")
     parser.add_argument("--routes", default="draw,word", help="generator routes: draw (reportlab), word (LibreOffice)")
     parser.add_argument("--kinds", default="digital,scan,field,hard,mixed,bw,bw300,bwlight,pictures,pictures96,docx,html",
                         help="born-digital PDF, scan, field scans (skew, seals, worn lines, photos, turned "

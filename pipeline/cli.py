@@ -282,9 +282,11 @@ def main(argv: list[str] | None = None) -> int:
                           "openvino: OpenVINO on the CPU, faster than ONNX Runtime on some CPUs: bench/engines.py)")
     run.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto",
                      help="where recognition runs (auto: a CUDA GPU when the engine has one)")
-    run.add_argument("--precision", choices=PRECISIONS, default="f32",
-                     help="the recogniser's weights: int8 runs about 1.5x as fast on ONNX Runtime on the CPU, as "
-                          "accurate on 200-dpi scans, a little less on low-resolution pictures (README)")
+    run.add_argument("--precision", choices=PRECISIONS, default="auto",
+                     help="the recogniser's weights (auto: mixed on ONNX Runtime on the CPU, else f32). mixed: a "
+                          "crop's first, small reading on int8 weights, its full one on float, as accurate as f32; "
+                          "int8: every reading, about 1.5x as fast as f32, as accurate on 200-dpi scans, a little "
+                          "less on low-resolution pictures (README)")
     run.add_argument("--workers", type=int, default=0, help="worker processes (default: one per core)")
     run.add_argument("--ray", metavar="auto|ADDRESS", default=None,
                      help="run on Ray: auto (the cluster here, or a local Ray) or a cluster address")

@@ -48,7 +48,7 @@ class RunOptions:
     lines_in_flight: int = field(default_factory=lambda: _defaults()["ocr"]["lines_in_flight"])
     engine: str = "onnx"  # what runs the recogniser: "onnx" (ONNX Runtime), "openvino", "torch", or "auto" (engines.resolve)
     device: str = "cpu"  # "cuda", or "auto": a GPU when the engine has one
-    precision: str = "f32"  # the recogniser's weights: "f32", or "int8" (faster on the CPU: engines.resolve_precision)
+    precision: str = "auto"  # the recogniser's weights: "f32", "mixed" or "int8" (engines.resolve_precision); auto: the fastest as accurate as float
     threads: int | None = None  # the recogniser's CPU threads; None: the engine's default (all cores)
     calibrate: bool = True  # off when fitting the calibration itself
     text: bool = False  # read a scan's running text too (sections, text-vs-table checks): costs time

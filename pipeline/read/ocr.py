@@ -19,6 +19,7 @@ import numpy as np
 
 from ..types import BBox, Page, PageLayout, ProseLine, Reading, TextLine, Word, map_bbox, union_bbox
 from .engines import QUANTISED_MODEL, load_model
+from .engines.base import ModelEngine
 from .engines.height_free import height_free
 from .layout import binarize, label_components
 
@@ -141,9 +142,13 @@ class PPOCRRecognizer(TextRecognizer):
                  precision: str = "f32"):
         """`engine`, `device` and `precision` as resolved by engines.resolve and
         resolve_precision (no "auto")."""
-        path = QUANTISED_MODEL if precision == "int8" else bundled_model("PP-OCRv6_rec_small.onnx")
-        # the graph as shipped takes 48 px only; labels are read at SMALL_HEIGHT
-        self.model = load_model(height_free(path), engine, device, threads or int(os.environ.get("REPORTOCR_THREADS", 0)))
+        threads = threads or int(os.environ.get("REPORTOCR_THREADS", 0))
+        weights = {"f32": bundled_model("PP-OCRv6_rec_small.onnx"), "int8": QUANTISED_MODEL}
+        full, small = {"mixed": ("f32", "int8")}.get(precision, (precision, precision))
+        # the graph as shipped takes 48 px only; crops are read first at SMALL_HEIGHT
+        self.model = load_model(height_free(weights[full]), engine, device, threads)
+        # the first, small readings' (recognize); a second session where its weights differ
+        self.small_model = self.model if small == full else load_model(height_free(weights[small]), engine, device, threads)
         self.name = f"PP-OCRv6_rec_small ({precision}) on {self.model.name}"
         meta = self.model.metadata
         self.charset = ["<blank>"] + meta["character"].splitlines() + [" "]
@@ -182,18 +187,18 @@ class PPOCRRecognizer(TextRecognizer):
         a smudge) is read again at full size."""
         kinds = [_fitting(crop, what) for crop, what in zip(crops, small or [frozenset()] * len(crops))]
         first = [i for i, kind in enumerate(kinds) if kind]
-        results = {i: rec for i, rec in zip(first, self._read([crops[i] for i in first], SMALL_HEIGHT))
+        results = {i: rec for i, rec in zip(first, self._read([crops[i] for i in first], SMALL_HEIGHT, self.small_model))
                    if settles(rec, kinds[i])}
         again = [i for i in range(len(crops)) if i not in results]
-        results.update(zip(again, self._read([crops[i] for i in again])))
+        results.update(zip(again, self._read([crops[i] for i in again], REC_HEIGHT, self.model)))
         return [results[i] for i in range(len(crops))]
 
-    def _read(self, crops: list[np.ndarray], height: int = REC_HEIGHT) -> list[Recognition]:
+    def _read(self, crops: list[np.ndarray], height: int, model: ModelEngine) -> list[Recognition]:
         results: list[Recognition | None] = [None] * len(crops)
         for idx in self._batches(crops, height):
             width = self._padded_width(crops[idx[0]], height)
             batch = np.stack([model_input(crops[i], height, width) for i in idx])
-            probs = self.model.run(batch)
+            probs = model.run(batch)
             for i, p in zip(idx, probs):
                 results[i] = self._decode(p)
         return results  # type: ignore[return-value]

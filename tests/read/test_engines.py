@@ -13,7 +13,7 @@ from pipeline.cli import main
 from pipeline.read.engines import load_model, resolve, resolve_precision
 from pipeline.read.engines.height_free import height_free
 from pipeline.read.engines.onnx_runtime import has_cuda
-from pipeline.read.ocr import PPOCRRecognizer, bundled_model
+from pipeline.read.ocr import NUMBER, PPOCRRecognizer, bundled_model
 
 
 @pytest.fixture(scope="module")
@@ -60,8 +60,28 @@ def test_int8_weights_read_the_numbers_as_the_float_ones(scan_crops):
 def test_int8_runs_on_onnx_runtime_on_the_cpu_only():
     assert resolve_precision("int8", "onnx", "cpu") == "int8"
     assert resolve_precision("f32", "torch", "cuda") == "f32"
-    with pytest.raises(RuntimeError, match="int8 runs on ONNX Runtime on the CPU only"):
-        resolve_precision("int8", "torch", "cpu")
+    assert resolve_precision("auto", "onnx", "cpu") == "mixed"
+    assert resolve_precision("auto", "onnx", "cuda") == resolve_precision("auto", "openvino", "cpu") == "f32"
+    for precision in ("int8", "mixed"):
+        with pytest.raises(RuntimeError, match=f"{precision} runs on ONNX Runtime on the CPU only"):
+            resolve_precision(precision, "torch", "cpu")
+
+
+def test_mixed_precision_reads_small_on_int8_and_in_full_on_float(scan_crops):
+    """Mixed (auto on the CPU): a crop's first, small reading runs on the int8 weights, its full
+    one on the float weights; what a small reading settles is what float settles, but for a
+    few labels' letters (labels are matched loosely)."""
+    f32, mixed = PPOCRRecognizer(), PPOCRRecognizer(precision="mixed")
+    assert mixed.small_model is not mixed.model and f32.small_model is f32.model
+    shapes = {"small": [], "full": []}
+    for name, model in (("small", mixed.small_model), ("full", mixed.model)):
+        model.run = (lambda run, seen: lambda batch: seen.append(batch.shape[2]) or run(batch))(model.run, shapes[name])
+    numbers = [frozenset({NUMBER})] * len(scan_crops)
+    pairs = list(zip(f32.recognize(scan_crops, numbers), mixed.recognize(scan_crops, numbers)))
+    assert set(shapes["small"]) == {32} and set(shapes["full"]) == {48}
+    values = [(a, b) for a, b in pairs if a.numeric_text.isdigit()]
+    assert len(values) > 150
+    assert sum(a.numeric_text == b.numeric_text for a, b in values) >= 0.99 * len(values)
 
 
 def test_orientation_classifier_graph_runs_on_torch_too():
@@ -119,9 +139,11 @@ def test_resolve_names_what_is_missing():
             resolve("torch", "cuda")
 
 
-def test_run_on_torch_gives_the_same_report_as_the_default(generated, tmp_path):
+def test_run_on_torch_gives_the_same_report_as_onnx_runtime(generated, tmp_path):
+    """The same weights (float: the default on the CPU reads small crops on int8 first) give the
+    same report on either engine."""
     pdf = generated[("scan", "2019")].pdf
-    assert main(["run", str(pdf), "-o", str(tmp_path / "default")]) == 0
+    assert main(["run", str(pdf), "-o", str(tmp_path / "default"), "--precision", "f32"]) == 0
     assert main(["run", str(pdf), "-o", str(tmp_path / "torch"), "--engine", "torch", "--device", "cpu"]) == 0
     default, on_torch = (json.loads((tmp_path / d / f"{pdf.stem}.json").read_text(encoding="utf-8"))
                          for d in ("default", "torch"))

@@ -8,7 +8,9 @@ the engine that produced it.
   or a CUDA GPU: for the GPU boxes that carry PyTorch already.
 
 The recogniser's weights come in two precisions: float (the bundled file) and int8 (quantised
-here, bench/quantise.py), which ONNX Runtime runs on the CPU.
+here, bench/quantise.py), which ONNX Runtime runs on the CPU. A run reads with float, with int8,
+or mixed: a crop's first, small reading (which stands only where it is sure:
+PPOCRRecognizer.recognize) on int8 and its full one on float.
 """
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ from pathlib import Path
 from .base import ModelEngine
 
 ENGINES = ("onnx", "openvino", "torch")
-PRECISIONS = ("f32", "int8")
+PRECISIONS = ("auto", "f32", "mixed", "int8")
 # the recogniser's weights quantised to int8 (bench/quantise.py; models/manifest.json)
 QUANTISED_MODEL = Path(__file__).resolve().parents[3] / "models" / "PP-OCRv6_rec_small.int8.onnx"
 
@@ -69,11 +71,16 @@ def resolve(engine: str, device: str) -> tuple[str, str]:
 
 
 def resolve_precision(precision: str, engine: str, device: str) -> str:
-    """The recogniser's precision for a resolved engine and device: float, or int8 where it is
-    faster (ONNX Runtime on the CPU, about 1.5x: bench/engines.py; OpenVINO runs it slower here).
-    int8 is asked for, never chosen: on 96-dpi page pictures it reads more cells wrong (README)."""
-    if precision == "int8" and (engine, device) != ("onnx", "cpu"):
-        raise RuntimeError("int8 runs on ONNX Runtime on the CPU only (--engine onnx --device cpu)")
+    """The recogniser's precision for a resolved engine and device. int8 weights run faster on
+    ONNX Runtime on the CPU only (about 1.5x: bench/engines.py; OpenVINO runs them slower here),
+    so "auto" is "mixed" there (the small first readings on int8: issue 23's figures in the
+    README; their accuracy as float's) and "f32" elsewhere. All-int8 is asked for, never chosen:
+    on 96-dpi page pictures it reads more cells wrong (README)."""
+    quantised = (engine, device) == ("onnx", "cpu")
+    if precision == "auto":
+        return "mixed" if quantised else "f32"
+    if precision in ("int8", "mixed") and not quantised:
+        raise RuntimeError(f"{precision} runs on ONNX Runtime on the CPU only (--engine onnx --device cpu)")
     return precision
 
 
