@@ -302,14 +302,18 @@ def _row_similarity(row: RowView, spec_row: RowSpec) -> float:
     """How well a row's labels read as the template row's: its leaf label, or its parent and leaf
     together. A row that holds only the parent's label (三、本年度办理结果 above its (一) …) is the
     parent's own header row, however well it matches the start of the path."""
-    if not row.labels:
-        return 0.0
+    return _label_similarity(row.leaf, row.path, spec_row) if row.labels else 0.0
+
+
+@lru_cache(maxsize=1 << 16)
+def _label_similarity(leaf: str, path: str, spec_row: RowSpec) -> float:
+    """_row_similarity's, kept: each row is weighed against every template row, in both readings."""
     leaves, paths = _spec_labels(spec_row)
     parents = [normalise(parent) for parent in spec_row.parent]
-    if parents and max(similarity(row.path, parent) for parent in parents) >= PARENT_ONLY:
+    if parents and max(similarity(path, parent) for parent in parents) >= PARENT_ONLY:
         return 0.0
-    return max(max(similarity(row.leaf, leaf) for leaf in leaves),
-               max(similarity(row.path, path) for path in paths))
+    return max(max(similarity(leaf, label) for label in leaves),
+               max(similarity(path, label) for label in paths))
 
 
 def align_rows(rows: list[RowView], spec_rows: tuple[RowSpec, ...]) -> tuple[dict[int, int], dict[int, float], set[int]]:
