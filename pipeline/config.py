@@ -5,14 +5,13 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 
-from .templates import CONFIG_DIR
+from .templates import CONFIG_DIR, read_yaml
 
 
 @lru_cache(maxsize=1)
 def _defaults() -> dict:
-    return yaml.safe_load((CONFIG_DIR / "defaults.yaml").read_text(encoding="utf-8"))
+    return read_yaml(CONFIG_DIR / "defaults.yaml")
 
 
 @dataclass

@@ -11,10 +11,9 @@ from functools import lru_cache
 from pathlib import Path
 
 import sqlalchemy as sa
-import yaml
 
 from ..failpoints import failpoint
-from ..templates import CONFIG_DIR, cell_labels, load_templates
+from ..templates import CONFIG_DIR, cell_labels, load_templates, read_yaml
 from ..types import failure_reason, flag_reason
 from ..verify.years import link_years
 from . import output
@@ -84,7 +83,7 @@ def write_reports_csv(out_dir: Path, reports: list[tuple[str, dict]]) -> Path:
 @lru_cache(maxsize=1)
 def panel_quantities() -> dict[str, dict]:
     """configs/panel.yaml: the quantities every format counts alike, and their cells in each."""
-    return yaml.safe_load((CONFIG_DIR / "panel.yaml").read_text(encoding="utf-8"))["quantities"]
+    return read_yaml(CONFIG_DIR / "panel.yaml")["quantities"]
 
 
 def panel_value(data: dict, quantity: dict) -> tuple[float | int | None, bool]:

@@ -9,9 +9,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
-import yaml
 
-from ..templates import CONFIG_DIR
+from ..templates import CONFIG_DIR, read_yaml
 from ..types import ProseLine, Section
 
 _SPACE = re.compile(r"\s+")
@@ -22,7 +21,7 @@ NUMERALS = "一二三四五六"
 
 @lru_cache(maxsize=1)
 def text_config() -> dict:
-    return yaml.safe_load((CONFIG_DIR / "text.yaml").read_text(encoding="utf-8"))
+    return read_yaml(CONFIG_DIR / "text.yaml")
 
 
 def compact(text: str) -> str:

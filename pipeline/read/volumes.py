@@ -14,9 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-import yaml
 
-from ..templates import CONFIG_DIR, TABLE_IDS, load_templates
+from ..templates import CONFIG_DIR, TABLE_IDS, load_templates, read_yaml
 from .prose import compact, heading_number, parse_title
 
 
@@ -44,7 +43,7 @@ class Part:
 
 @lru_cache(maxsize=1)
 def volume_config() -> dict:
-    return yaml.safe_load((CONFIG_DIR / "volumes.yaml").read_text(encoding="utf-8"))
+    return read_yaml(CONFIG_DIR / "volumes.yaml")
 
 
 @lru_cache(maxsize=1)
