@@ -3,6 +3,9 @@ weights read the numbers as the float ones do."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import onnx  # the test extra installs both (torch==2.13.0, the CPU build): nothing here skips
@@ -10,7 +13,7 @@ import pytest
 import torch
 
 from pipeline.cli import main
-from pipeline.read.engines import load_model, resolve, resolve_precision
+from pipeline.read.engines import GPU_DRIVER_FILES, load_model, resolve, resolve_precision
 from pipeline.read.engines.height_free import height_free
 from pipeline.read.engines.onnx_runtime import has_cuda
 from pipeline.read.ocr import NUMBER, PPOCRRecognizer, bundled_model
@@ -65,6 +68,16 @@ def test_int8_runs_on_onnx_runtime_on_the_cpu_only():
     for precision in ("int8", "mixed"):
         with pytest.raises(RuntimeError, match=f"{precision} runs on ONNX Runtime on the CPU only"):
             resolve_precision(precision, "torch", "cpu")
+
+
+@pytest.mark.skipif(any(Path(p).exists() for p in GPU_DRIVER_FILES), reason="a GPU driver is here")
+def test_auto_does_not_import_torch_where_no_gpu_driver_is():
+    """Importing PyTorch (over a second before a batch starts) to ask whether it sees a GPU is
+    skipped where no GPU driver is; torch is still there when asked for."""
+    code = ("import sys; from pipeline.read.engines import resolve; "
+            "print(resolve('auto', 'auto'), 'torch' in sys.modules, resolve('torch', 'auto'))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["('onnx',", "'cpu')", "False", "('torch',", "'cpu')"]
 
 
 def test_mixed_precision_reads_small_on_int8_and_in_full_on_float(scan_crops):

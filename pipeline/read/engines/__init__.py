@@ -15,6 +15,7 @@ PPOCRRecognizer.recognize) on int8 and its full one on float.
 from __future__ import annotations
 
 import importlib.util
+import sys
 from pathlib import Path
 
 from .base import ModelEngine
@@ -23,6 +24,7 @@ ENGINES = ("onnx", "openvino", "torch")
 PRECISIONS = ("auto", "f32", "mixed", "int8")
 # the recogniser's weights quantised to int8 (bench/quantise.py; models/manifest.json)
 QUANTISED_MODEL = Path(__file__).resolve().parents[3] / "models" / "PP-OCRv6_rec_small.int8.onnx"
+GPU_DRIVER_FILES = ("/proc/driver/nvidia", "/dev/nvidiactl", "/dev/kfd")
 
 
 def load_model(model: Path | bytes, engine: str = "onnx", device: str = "cpu", threads: int | None = None) -> ModelEngine:
@@ -85,9 +87,13 @@ def resolve_precision(precision: str, engine: str, device: str) -> str:
 
 
 def _torch_sees_gpu() -> bool | None:
-    """None when PyTorch is not installed."""
-    try:
-        import torch
-    except ImportError:
+    """None when PyTorch is not installed. Importing it to ask takes over a second, paid before a
+    batch starts: on Linux a GPU it can use shows its driver (NVIDIA's, or ROCm's /dev/kfd), so
+    where none is there it is not asked."""
+    if importlib.util.find_spec("torch") is None:
         return None
+    if sys.platform.startswith("linux") and not any(Path(p).exists() for p in GPU_DRIVER_FILES):
+        return False
+    import torch
+
     return torch.cuda.is_available()
