@@ -3,8 +3,10 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from pipeline.generate.render import FONT_FILES
-from pipeline.read.ocr import (BESIDE_DOUBT, NUMBER, TEXT, WORDS, LineJob, PPOCRRecognizer, Recognition, _beside,
-                               doubt_inner_specks, ink_lines, row_crops, seal_share, settles, split_lines)
+from pipeline.read.ocr import (BESIDE_DOUBT, NUMBER, TEXT, WORDS, WORDS_SQUEEZE, LineJob, PPOCRRecognizer, Recognition,
+                               _beside, doubt_inner_specks, ink_lines, narrowed, row_crops, seal_share, settles,
+                               split_lines)
+from pipeline.read.reconstruct import similarity
 from pipeline.types import TextLine
 
 
@@ -47,7 +49,8 @@ def _shapes_read(recognizer, monkeypatch) -> list[tuple[int, int]]:
 
 def test_a_wide_label_is_read_small_and_a_wide_number_again_at_full_size(recognizer, monkeypatch):
     """A crop that may hold a label's words is read first 32 px high, where the model's own
-    input is 48 (44% of the work); words stand, anything else is read again at full size."""
+    input is 48 (44% of the work), and narrowed (WORDS_SQUEEZE: a quarter less again); words
+    stand, anything else is read again at full size."""
     crops = [_text_image("本年新制作数量"), _text_image("180338174")]
     shapes = _shapes_read(recognizer, monkeypatch)
     full = recognizer.recognize(crops)
@@ -55,12 +58,14 @@ def test_a_wide_label_is_read_small_and_a_wide_number_again_at_full_size(recogni
     assert sorted(shapes) == sorted([(48, label), (48, number)])
     shapes.clear()
     economical = recognizer.recognize(crops, small=[frozenset({WORDS})] * 2)
-    assert economical[0].text.replace(" ", "") == full[0].text.replace(" ", "") == "本年新制作数量"
+    assert full[0].text.replace(" ", "") == "本年新制作数量"
+    # narrowed, a character may go (数星): a label is matched to the template's words loosely
+    assert similarity(economical[0].text.replace(" ", ""), "本年新制作数量") >= 0.8
     assert economical[1].numeric_text == full[1].numeric_text == "180338174"
     assert economical[1].numeric_probs == full[1].numeric_probs  # the full-size reading
-    small = [(32, recognizer._padded_width(crop, 32)) for crop in crops]
+    small = [(32, recognizer._padded_width(narrowed(crop, WORDS_SQUEEZE), 32)) for crop in crops]
     assert sorted(shapes) == sorted(small + [(48, number)])  # both small, then the number again
-    assert max(w for _, w in small) <= 0.7 * max(label, number)
+    assert max(w for _, w in small) <= 0.6 * max(label, number)
 
 
 def test_a_short_number_read_surely_small_stands_and_any_other_is_read_in_full(recognizer, monkeypatch):
