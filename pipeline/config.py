@@ -5,7 +5,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-
 from .templates import CONFIG_DIR, read_yaml
 
 

@@ -101,9 +101,11 @@ def model_input(crop: np.ndarray, height: int, width: int) -> np.ndarray:
 
 
 SMALL_HEIGHT = 32  # px, where the recogniser's own is 48: a crop read small (see PPOCRRecognizer.recognize)
-# A crop that may hold words is read small narrowed to this share of its width too (its squared
-# Chinese characters still read: on the labels of 7 reports of the speed set 98.3% of readings the
-# same, the rest a space or a bracket's width; a quarter less work). Only its words settle it.
+# A crop that may hold words is read small narrowed to this share of its width too, a quarter less
+# work: its square Chinese characters still read (on the labels of 7 reports of the speed set
+# 98.3% of readings the same, the rest a space, a bracket or a character otherwise, and a label is
+# matched to the template's words loosely; at 0.65 a real field scan lost a cell). Only its words
+# settle it: anything else is read again in full.
 WORDS_SQUEEZE = 0.75
 LABEL_ASPECT = 3.0  # a crop this many times as wide as high may hold a label's words
 # A crop at most this many times as wide as high holds a glyph or two: read small, each has two
@@ -194,8 +196,10 @@ class PPOCRRecognizer(TextRecognizer):
         """`small`: for each crop, what its reading at SMALL_HEIGHT (the model's own is 48: at 32
         a crop costs 44% as much) may settle: WORDS (a label's, matched to the template's words
         loosely, or a title's) where the crop is as wide as a few characters; a NUMBER or any
-        TEXT read surely where it is short (SHORT_ASPECT). Any other reading (a doubtful digit,
-        a smudge) is read again at full size."""
+        TEXT read surely where it is short (SHORT_ASPECT). A crop that may hold words is read
+        small narrowed too (WORDS_SQUEEZE); small readings run on `small_model` (the int8 weights
+        where the precision is mixed). Any other reading (a doubtful digit, a smudge) is read
+        again at full size, on `model`."""
         kinds = [_fitting(crop, what) for crop, what in zip(crops, small or [frozenset()] * len(crops))]
         first = [i for i, kind in enumerate(kinds) if kind]
         smalls = [narrowed(crops[i], WORDS_SQUEEZE) if WORDS in kinds[i] else crops[i] for i in first]

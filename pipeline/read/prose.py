@@ -9,7 +9,6 @@ import re
 import unicodedata
 from functools import lru_cache
 
-
 from ..templates import CONFIG_DIR, read_yaml
 from ..types import ProseLine, Section
 

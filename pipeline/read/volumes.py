@@ -14,7 +14,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-
 from ..templates import CONFIG_DIR, TABLE_IDS, load_templates, read_yaml
 from .prose import compact, heading_number, parse_title
 
