@@ -50,8 +50,8 @@ def normalise(text: str) -> str:
 
 @lru_cache(maxsize=1 << 16)
 def similarity(a: str, b: str) -> float:
-    """Kept: a page's labels are compared with the template's words many times over (every row
-    against every template row, in both structure readings)."""
+    """Kept: a page's labels are compared with the template's words many times over (each table's
+    against every table's vocabulary, each header against the template's, in both readings)."""
     return fuzz.ratio(a, b) / 100.0
 
 
