@@ -13,6 +13,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from ..failpoints import failpoint
+from ..files import replacing
 from ..templates import CONFIG_DIR, cell_labels, load_templates, read_yaml
 from ..types import failure_reason, flag_reason
 from ..verify.years import link_years
@@ -56,7 +57,7 @@ def write_cells_csv(out_dir: Path, reports: list[dict]) -> Path:
     """Long format: one row per report and cell (printed false: the document does not print
     it, which a blank value alone would not tell)."""
     path = out_dir / "cells.csv"
-    with output.replacing(path) as tmp, tmp.open("w", encoding="utf-8", newline="") as f:
+    with replacing(path) as tmp, tmp.open("w", encoding="utf-8", newline="") as f:
         w = csv.writer(f)
         w.writerow(["source", "cell_id", "value", "confidence", "needs_review", "printed"])
         for rep in reports:
@@ -71,7 +72,7 @@ def write_cells_csv(out_dir: Path, reports: list[dict]) -> Path:
 def write_reports_csv(out_dir: Path, reports: list[tuple[str, dict]]) -> Path:
     columns = cell_columns()
     path = out_dir / "reports.csv"
-    with output.replacing(path) as tmp, tmp.open("w", encoding="utf-8-sig", newline="") as f:  # BOM: for Excel
+    with replacing(path) as tmp, tmp.open("w", encoding="utf-8-sig", newline="") as f:  # BOM: for Excel
         w = csv.writer(f)
         w.writerow(FIXED + [cid for cid, _ in columns])
         w.writerow([""] * len(FIXED) + [label for _, label in columns])
@@ -103,7 +104,7 @@ def write_panel_csv(out_dir: Path, reports: list[tuple[str, dict]]) -> Path:
     on agency_key and year."""
     quantities = panel_quantities()
     path = out_dir / "panel.csv"
-    with output.replacing(path) as tmp, tmp.open("w", encoding="utf-8-sig", newline="") as f:
+    with replacing(path) as tmp, tmp.open("w", encoding="utf-8-sig", newline="") as f:
         w = csv.writer(f)
         w.writerow(["source", "source_pages", "agency", "agency_key", "year", "template"] +
                    [name for q in quantities for name in (q, f"{q}_flagged")])
@@ -138,7 +139,7 @@ def write_reports_xlsx(out_dir: Path, reports: list[tuple[str, dict]]) -> Path:
     for fixed, cells in _rows(reports):
         ws.append(fixed + [styled(v, fill=flagged_fill) if flagged else v for v, flagged in cells])
     path = out_dir / "reports.xlsx"
-    with output.replacing(path) as tmp:
+    with replacing(path) as tmp:
         wb.save(tmp)
     return path
 
@@ -166,7 +167,7 @@ def write_reports_parquet(out_dir: Path, reports: list[tuple[str, dict]]) -> Pat
     arrays.append(pa.array([[cid for (cid, _), (_, flagged) in zip(columns, cells) if flagged] for _, cells in rows],
                            pa.list_(pa.string())))
     path = out_dir / "reports.parquet"
-    with output.replacing(path) as tmp:
+    with replacing(path) as tmp:
         pq.write_table(pa.Table.from_arrays(arrays, schema=pa.schema(fields)), tmp)
     return path
 

@@ -13,12 +13,12 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from ..files import write_atomic
 from ..read.documents.pictures import source_pages
 from ..read.ingest import sniff
 from ..templates import cell_labels
 from ..types import Page, flag_reason
 from ..verify.years import describe_carry_over
-from .output import write_atomic
 
 OVERLAY_SCALE = 0.5
 ITEM_SCALE = 0.6  # the static page's item images: digits at 200 dpi stay legible

@@ -20,7 +20,7 @@ import numpy as np
 from ..types import BBox, Page, PageLayout, ProseLine, Reading, TextLine, Word, map_bbox, union_bbox
 from .engines import QUANTISED_MODEL, load_model
 from .engines.base import ModelEngine
-from .engines.height_free import height_free
+from .engines.height_free import kept_height_free
 from .layout import binarize, label_components
 
 REC_HEIGHT = 48
@@ -159,9 +159,9 @@ class PPOCRRecognizer(TextRecognizer):
         weights = {"f32": bundled_model("PP-OCRv6_rec_small.onnx"), "int8": QUANTISED_MODEL}
         full, small = {"mixed": ("f32", "int8")}.get(precision, (precision, precision))
         # the graph as shipped takes 48 px only; crops are read first at SMALL_HEIGHT
-        self.model = load_model(height_free(weights[full]), engine, device, threads)
+        self.model = load_model(kept_height_free(weights[full]), engine, device, threads)
         # the first, small readings' (recognize); a second session where its weights differ
-        self.small_model = self.model if small == full else load_model(height_free(weights[small]), engine, device, threads)
+        self.small_model = self.model if small == full else load_model(kept_height_free(weights[small]), engine, device, threads)
         self.name = f"PP-OCRv6_rec_small ({precision}) on {self.model.name}"
         meta = self.model.metadata
         self.charset = ["<blank>"] + meta["character"].splitlines() + [" "]

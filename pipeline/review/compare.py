@@ -11,7 +11,7 @@ import re
 from difflib import SequenceMatcher
 from pathlib import Path
 
-from ..batch.output import write_atomic
+from ..files import write_atomic
 from ..read.prose import NUMERALS, compact
 from ..templates import cell_labels, load_templates
 from ..verify.years import same_agency, year_link

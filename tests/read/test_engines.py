@@ -13,8 +13,9 @@ import pytest
 import torch
 
 from pipeline.cli import main
-from pipeline.read.engines import GPU_DRIVER_FILES, load_model, resolve, resolve_precision
-from pipeline.read.engines.height_free import height_free
+from pipeline.read.engines import GPU_DRIVER_FILES, QUANTISED_MODEL, load_model, resolve, resolve_precision
+from pipeline.read.engines import height_free as height_free_module
+from pipeline.read.engines.height_free import height_free, kept_height_free
 from pipeline.read.engines.onnx_runtime import has_cuda
 from pipeline.read.ocr import NUMBER, PPOCRRecognizer, bundled_model
 
@@ -169,6 +170,27 @@ def test_run_on_torch_gives_the_same_report_as_onnx_runtime(generated, tmp_path)
     run = json.loads((tmp_path / "torch" / "manifest.jsonl").read_text(encoding="utf-8").splitlines()[-1])
     assert run["settings"]["engine"] == "torch" and run["settings"]["device"] == "cpu"
     assert run["settings"]["precision"] == "f32"
+
+
+def test_the_height_free_graph_is_made_once_and_read_back_from_the_cache(tmp_path, monkeypatch):
+    """A worker starting reads the graph another made (the onnx package's import, 0.6-0.9 s, is
+    not paid again); a cache that cannot be written still gives the graph."""
+    int8 = QUANTISED_MODEL
+    monkeypatch.setenv("REPORTOCR_CACHE", str(tmp_path / "cache"))
+    made = kept_height_free(int8)
+    assert made == height_free(int8)
+    [kept] = (tmp_path / "cache").iterdir()
+    assert kept.read_bytes() == made
+
+    def not_again(path):
+        raise AssertionError("made again")
+
+    monkeypatch.setattr(height_free_module, "height_free", not_again)
+    assert kept_height_free(int8) == made
+    monkeypatch.undo()
+    (tmp_path / "file").write_text("")
+    monkeypatch.setenv("REPORTOCR_CACHE", str(tmp_path / "file" / "cache"))  # under a file: not writable
+    assert kept_height_free(int8) == made
 
 
 def test_the_height_free_graph_reads_a_48_px_crop_as_the_shipped_file_and_runs_at_32_on_every_engine():

@@ -7,10 +7,44 @@ that pool does not fit. Here the pool becomes a mean of all rows, then the same 
 width, and the input's height is left free. At 48 px this is the same arithmetic in another
 order: the outputs are the shipped file's within 2e-6 (a cell's confidence, rounded to four
 decimals, the same), and one graph serves both sizes (a second session for the small reads
-took 170 MB more a worker)."""
+took 170 MB more a worker).
+
+Making it needs the onnx package, whose import takes 0.6-0.9 s (most of it ml_dtypes'): every
+worker of a batch paid it. So the graph made is kept in the user's cache, under the checksum of
+the file it was made from (kept_height_free), and read back in 20 ms."""
 from __future__ import annotations
 
+import hashlib
+import os
 from pathlib import Path
+
+from ...files import replacing
+
+
+def cache_dir() -> Path:
+    """$REPORTOCR_CACHE, else reportocr/ in $XDG_CACHE_HOME or ~/.cache."""
+    if os.environ.get("REPORTOCR_CACHE"):
+        return Path(os.environ["REPORTOCR_CACHE"])
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "reportocr"
+
+
+def kept_height_free(path: Path) -> bytes:
+    """height_free(path), from the cache where it was made before; made and kept there (written
+    atomically: workers starting together may both make it) where not. A cache that cannot be
+    written (a read-only home) costs only the time."""
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+    kept = cache_dir() / f"{path.stem}.height-free.{digest}.onnx"
+    try:
+        return kept.read_bytes()
+    except OSError:
+        pass
+    graph = height_free(path)
+    try:
+        with replacing(kept) as tmp:
+            tmp.write_bytes(graph)
+    except OSError:
+        pass
+    return graph
 
 
 def height_free(path: Path) -> bytes:
