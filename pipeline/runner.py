@@ -17,6 +17,7 @@ from .failpoints import failpoint
 from .read.documents import read_structured
 from .read.engines import resolve, resolve_precision
 from .read.documents.pictures import picture_pages
+from .read.drawing import drawn_lines
 from .read.ingest import INPUT_SUFFIXES, in_saved_page_folder, iter_pages, page_files, sniff
 from .read.layout import (LayoutOptions, PageNormaliser, erase_lines, find_tables, horizontal_rules, is_blank,
                           ruling_lines, table_zones)
@@ -403,7 +404,8 @@ class Pipeline:
         t = time.perf_counter()
         document.enter("layout", page.number)
         page = self.normalise(page)
-        lines = ruling_lines(page.image, page.dpi, self.layout_options)
+        lines = ruling_lines(page.image, page.dpi, self.layout_options) if page.marks is None else \
+            drawn_lines(page.marks, page.image, page.dpi, self.layout_options)
         regions = find_tables(lines, self.layout_options)
         layout = PageLayout(page.number, (page.image.shape[1], page.image.shape[0]), page.dpi,
                             zones=table_zones(regions, page.image.shape, page.dpi), rules=horizontal_rules(lines),

@@ -39,6 +39,18 @@ class Word:
     bbox: BBox
 
 
+@dataclass(frozen=True)
+class Mark:
+    """A horizontal or vertical bar of a PDF page's drawing (read/drawing.py), in pixels of the
+    rendered page. `ink`: a ruling's (dark); else it paints over what was drawn before it (a
+    cell's background)."""
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    ink: bool = True
+
+
 @dataclass(kw_only=True)
 class Reading:
     """What was read in a line of text or a cell: its text with each character's probability,
@@ -109,6 +121,7 @@ class Page:
     image: np.ndarray | None  # grey uint8; dropped once the page is read, to bound memory
     dpi: int
     words: list[Word] | None = None  # the text layer, when the PDF has a usable one
+    marks: list[Mark] | None = None  # with it, the drawing's bars, where they can stand for the image's rulings
     seal: np.ndarray | None = None  # where red ink was washed out of the image (uint8 mask), for scans
     # 3x3 homography from the normalised image back to the rasterised page (undoing the
     # flattening, turning and deskewing), for bboxes

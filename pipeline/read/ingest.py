@@ -21,6 +21,7 @@ import pypdfium2.raw as pdfium_raw
 from PIL import Image, ImageSequence
 
 from ..types import InputError, Page, Word
+from .drawing import page_marks
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp"}
 TEXT_SUFFIXES = {".txt", ".text", ".md"}  # text extractions (Markdown: tables as | rows)
@@ -332,7 +333,8 @@ def _pdf_pages(path: Path, dpi: float, only: set[int] | None) -> Iterator[Page]:
                 words = _text_layer(page, scale, rgb.shape[0])
                 if words is not None:
                     image = cv2.cvtColor(np.ascontiguousarray(rgb[..., :3]), cv2.COLOR_RGB2GRAY)
-                    yield Page(number=i + 1, image=image, dpi=int(round(dpi)), words=words)
+                    yield Page(number=i + 1, image=image, dpi=int(round(dpi)), words=words,
+                               marks=page_marks(page, scale, rgb.shape[0]))
                     continue
                 image, seal = drop_red(rgb)  # a scan: seals and red ink away before layout and OCR
                 yield Page(number=i + 1, image=image, dpi=int(round(dpi)), seal=seal,
