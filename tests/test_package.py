@@ -12,7 +12,7 @@ ROOT = Path(pipeline.__file__).resolve().parent
 
 # What each part of the package may import (besides itself); the CLI may import anything.
 ALLOWED = {
-    "base": set(),  # types, templates, config, failpoints
+    "base": set(),  # types, templates, config, failpoints, files
     "read": {"base"},
     "verify": {"base", "read"},
     "runner": {"base", "read", "verify"},
@@ -27,7 +27,7 @@ def part(module: str) -> str:
     parts = module.split(".")
     if len(parts) == 1 or parts[1] == "runner":
         return "runner"  # the package itself exposes digitise, over the runner
-    if parts[1] in ("types", "templates", "config", "failpoints"):
+    if parts[1] in ("types", "templates", "config", "failpoints", "files"):
         return "base"
     return parts[1]
 
