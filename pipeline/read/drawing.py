@@ -8,8 +8,8 @@ image (layout.ruling_lines: openings over the whole page) took half of such a pa
 The masks made here are what layout.ruling_lines would find in the image: marks as long as a
 ruling (LayoutOptions' lengths), vertical ones where they meet a horizontal one, dashed
 horizontal ones whole. A page whose drawing may not be what is seen is left to the image:
-pictures over much of it (a scan under a text layer), a form (a nested drawing), a turned page, a
-large dark fill (a banner, text set white on it).
+pictures over much of it (a scan under a text layer), a form (a nested drawing), a shading, a
+turned page, a large dark fill (a banner, text set white on it).
 """
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ def page_marks(page: pdfium.PdfPage, scale: float, height_px: int) -> list[Mark]
     marks: list[Mark] = []
     pictures = 0.0
     for obj in page.get_objects(max_depth=1):
-        if obj.type == pdfium_raw.FPDF_PAGEOBJ_FORM:
+        if obj.type in (pdfium_raw.FPDF_PAGEOBJ_FORM, pdfium_raw.FPDF_PAGEOBJ_SHADING):
             return None
         if obj.type == pdfium_raw.FPDF_PAGEOBJ_IMAGE:
             x0, y0, x1, y1 = obj.get_bounds()
@@ -62,12 +62,18 @@ def _colour(raw, getter) -> tuple[float, int]:
 
 def _subpaths(raw, matrix: pdfium_raw.FS_MATRIX, scale: float, height_px: int) -> list[tuple[list, bool]]:
     """The path's straight subpaths as (points in pixels, closed); a subpath with a curve is left
-    out (a rounded corner, an icon: no ruling)."""
+    out (a rounded corner, an icon: no ruling), unless the curve is a straight line drawn as one."""
     out, points, curved, closed = [], [], False, False
     x, y = ctypes.c_float(), ctypes.c_float()
 
     def flush():
-        if len(points) >= 2 and not curved:
+        if len(points) >= 2 and curved:
+            xs, ys = [p[0] for p in points], [p[1] for p in points]
+            if max(ys) - min(ys) < 0.5:
+                out.append(([(min(xs), ys[0]), (max(xs), ys[0])], False))
+            elif max(xs) - min(xs) < 0.5:
+                out.append(([(xs[0], min(ys)), (xs[0], max(ys))], False))
+        elif len(points) >= 2:
             out.append((points, closed))
 
     for k in range(pdfium_raw.FPDFPath_CountSegments(raw)):

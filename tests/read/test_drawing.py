@@ -71,6 +71,7 @@ def test_rulings_are_stroked_lines_and_thin_fills_not_curves_slants_or_dashed_ve
         pdf.rect(100, 499.5, 400, 1, stroke=0, fill=1)  # a browser's: a thin filled bar
         pdf.line(100, 400, 300, 300)  # slanted
         pdf.bezier(100, 200, 200, 250, 300, 150, 400, 200)  # curved
+        pdf.bezier(100, 650, 200, 650, 300, 650, 500, 650)  # a ruling drawn as a curve
         pdf.setDash(3, 3)
         pdf.line(300, 700, 300, 500)  # dashed upright: the image's reading leaves it to the text
         pdf.line(100, 600, 500, 600)  # dashed across: a ruling, whole
@@ -78,12 +79,12 @@ def test_rulings_are_stroked_lines_and_thin_fills_not_curves_slants_or_dashed_ve
     marks = marks_of(tmp_path / "a.pdf", draw)
     boxes = np.array(sorted((m.x0 / SCALE, 800 - m.y1 / SCALE, m.x1 / SCALE, 800 - m.y0 / SCALE) for m in marks))
     # in points, bottom up; a stroke's bar half its width (0.5 pt) beyond the line each way
-    assert np.abs(boxes - [(100, 500, 100, 700), (100, 600, 500, 600), (100, 700, 500, 700),
+    assert np.abs(boxes - [(100, 500, 100, 700), (100, 600, 500, 600), (100, 650, 500, 650), (100, 700, 500, 700),
                            (100, 499.5, 500, 500.5)]).max() <= 0.6
     assert all(m.ink for m in marks)
 
 
-@pytest.mark.parametrize("what", ["picture", "picture in strips", "dark block"])
+@pytest.mark.parametrize("what", ["picture", "picture in strips", "dark block", "shading"])
 def test_a_page_whose_drawing_may_hide_its_rulings_is_left_to_the_image(tmp_path, what):
     def draw(pdf):
         pdf.line(100, 700, 500, 700)
@@ -92,8 +93,10 @@ def test_a_page_whose_drawing_may_hide_its_rulings_is_left_to_the_image(tmp_path
         elif what == "picture in strips":  # a scanner's: none of them large alone
             for k in range(4):
                 pdf.drawImage(ImageReader(Image.new("L", (300, 100), 200)), 50, 50 + 175 * k, 500, 175)
-        else:  # a banner, white text on it
+        elif what == "dark block":  # a banner, white text on it
             pdf.rect(50, 50, 500, 300, stroke=0, fill=1)
+        else:  # a gradient: what it shows is not in the drawing's lines
+            pdf.linearGradient(50, 50, 550, 350, ((0, 0, 0), (1, 1, 1)), extend=False)
 
     assert marks_of(tmp_path / "b.pdf", draw) is None
 
