@@ -30,7 +30,15 @@ PICTURES = 0.25  # share of the page: pictures this large (in all: a scan may be
 
 def page_marks(page: pdfium.PdfPage, scale: float, height_px: int) -> list[Mark] | None:
     """The page's straight marks in drawing order, or None where the image must be read: see the
-    module's docstring. `scale`: pixels a point; `height_px`: the rendered page's height."""
+    module's docstring, and any page whose drawing cannot be walked (the image is read then, as
+    before there was this shortcut). `scale`: pixels a point; `height_px`: the rendered page's height."""
+    try:
+        return _marks(page, scale, height_px)
+    except Exception:
+        return None
+
+
+def _marks(page: pdfium.PdfPage, scale: float, height_px: int) -> list[Mark] | None:
     width, height = page.get_size()
     if page.get_rotation() or tuple(page.get_cropbox())[:2] != (0, 0):
         return None

@@ -239,7 +239,7 @@ class PPOCRRecognizer(TextRecognizer):
     def _greedy(probs: np.ndarray, charset: list[str]) -> tuple[str, list[float], list[int]]:
         """Greedy CTC decoding: a character's probability is its best step's (also returned)."""
         best = probs.argmax(axis=1)
-        best_p = probs.max(axis=1)
+        best_p = np.take_along_axis(probs, best[:, None], axis=1)[:, 0]  # the max, without a second pass over the classes
         text, char_probs, steps = [], [], []
         prev = 0
         for t, (k, p) in enumerate(zip(best, best_p)):

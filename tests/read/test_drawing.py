@@ -118,3 +118,15 @@ def test_a_fill_painted_over_a_ruling_cuts_it(tmp_path):
     assert lines.horizontal[top - 3:top + 4, int(110 * SCALE):int(240 * SCALE)].any(axis=0).all()
     assert lines.horizontal[bottom - 3:bottom + 4, int(110 * SCALE):int(490 * SCALE)].any(axis=0).all()
     assert lines.vertical[top + 10:bottom - 10, int(100 * SCALE) - 3:int(100 * SCALE) + 4].any(axis=1).all()
+
+
+def test_a_drawing_that_cannot_be_walked_leaves_the_page_to_the_image(tmp_path, monkeypatch, generated):
+    """The drawing is a shortcut: where walking it fails, the page is read from its image."""
+    from pipeline.read import drawing
+
+    def broken(*args):
+        raise RuntimeError("a path pdfium cannot give")
+
+    monkeypatch.setattr(drawing, "_path_marks", broken)
+    pages = list(iter_pages(generated[("digital", "2021")].pdf, 200))
+    assert pages and all(page.words is not None and page.marks is None for page in pages)
