@@ -22,7 +22,7 @@ import pypdfium2.raw as pdfium_raw
 from ..types import Mark
 from .layout import LayoutOptions, PageLines, binarize
 
-INK = 235  # a mark lighter than this (luminance) is paper to binarisation: neither ink nor a ruling
+INK = 240  # luminance: a hairline this light or lighter is paper to binarisation (15 under its surround): no ruling
 DARK = 128  # a large fill darker than this is ink the image would show as a block
 THIN = 0.04  # inches: a filled rectangle this thin or thinner is a ruling (Word's thickest, 2.25 pt: 0.031)
 PICTURES = 0.25  # share of the page: pictures this large (in all: a scan may be stored in strips) may hold rulings
