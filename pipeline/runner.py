@@ -18,7 +18,7 @@ from .read.documents import read_structured
 from .read.engines import resolve, resolve_precision
 from .read.documents.pictures import picture_pages
 from .read.drawing import drawn_lines
-from .read.ingest import INPUT_SUFFIXES, in_saved_page_folder, iter_pages, page_files, sniff
+from .read.ingest import INPUT_SUFFIXES, in_saved_page_folder, is_readme, iter_pages, page_files, sniff
 from .read.layout import (LayoutOptions, PageNormaliser, erase_lines, find_tables, horizontal_rules, is_blank,
                           ruling_lines, table_zones)
 from .read.ocr import (LineJob, LineReader, OrientationClassifier, PPOCRRecognizer, Recognition, add_reading,
@@ -453,7 +453,7 @@ def expand_inputs(inputs: Iterable[str], per_folder: bool = False) -> tuple[list
                 reason = "holds no folder of page images (PNG, JPEG, TIFF)"
             else:
                 found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in INPUT_SUFFIXES
-                               and not in_saved_page_folder(p))
+                               and not in_saved_page_folder(p) and not is_readme(p))
                 reason = "directory holds no report files (PDF, image, Word, HTML or text)"
             if not found:
                 missing.append((path, reason))

@@ -100,6 +100,20 @@ def test_a_batch_goes_on_past_bad_files(tmp_path, generated):
     assert len((out / "errors.jsonl").read_text(encoding="utf-8").splitlines()) == 4
 
 
+def test_a_folders_readme_is_no_report(tmp_path, generated):
+    """A data team's folder of reports often holds a README.md: notes, not a failed report. Named
+    on its own it is read like any file."""
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    good = generated[("digital", "2019")].pdf
+    (folder / good.name).write_bytes(good.read_bytes())
+    (folder / "README.md").write_text("# 2019 reports\n\nFrom the county's site.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert _run(folder, "-o", out) == 0
+    assert not (out / "errors.jsonl").exists() or not (out / "errors.jsonl").read_text(encoding="utf-8").strip()
+    assert _run(folder / "README.md", "-o", tmp_path / "alone") == 1
+
+
 def test_an_output_folder_that_cannot_be_made_is_one_error_line_before_any_work(tmp_path, generated, capsys):
     taken = tmp_path / "a-file"
     taken.write_text("not a folder")

@@ -54,6 +54,11 @@ def saved_page_folders(page: Path) -> list[Path]:
             if folder.is_dir()]
 
 
+def is_readme(path: Path) -> bool:
+    """A folder's README (README.md, readme.txt): its notes on the reports, not one of them."""
+    return path.stem.lower() == "readme"
+
+
 def in_saved_page_folder(path: Path) -> bool:
     """Whether a file belongs to a saved web page (is in the pictures' folder beside it): read
     with its page, not as a report of its own."""
