@@ -243,7 +243,7 @@ def cmd_evaluate(args) -> int:
     from .evaluate import Score
 
     score = Score()
-    for truth_path in sorted(Path(args.truth).glob("*.truth.json")):
+    for truth_path in sorted(Path(args.truth).rglob("*.truth.json")):  # in subfolders too, as `run` reads them
         truth = json.loads(truth_path.read_text(encoding="utf-8"))
         out = Path(args.output) / (truth_path.name.replace(".truth.json", ".json"))
         score.add(json.loads(out.read_text(encoding="utf-8")) if out.exists() else None, truth)
@@ -321,7 +321,7 @@ def main(argv: list[str] | None = None) -> int:
     rv.add_argument("--db", default=None, help="database URL (default: sqlite:///OUT/review.sqlite)")
     rv.add_argument("--reviewer", default=os.environ.get("USER", ""), help="name recorded with each correction")
     rv.set_defaults(func=cmd_review)
-    ev = sub.add_parser("evaluate", help="score an output folder against *.truth.json files")
+    ev = sub.add_parser("evaluate", help="score an output folder against the *.truth.json files in a folder and its subfolders")
     ev.add_argument("output")
     ev.add_argument("truth")
     ev.add_argument("--show", type=int, default=20, help="wrong cells to list")

@@ -114,6 +114,15 @@ def test_a_folders_readme_is_no_report(tmp_path, generated):
     assert _run(folder / "README.md", "-o", tmp_path / "alone") == 1
 
 
+def test_evaluate_scores_the_truth_in_subfolders_as_run_reads_them(generated, outputs, tmp_path, capsys):
+    """`run` reads a folder's subfolders (scans/pdf, scans/tiff), so `evaluate` finds their truth there too."""
+    report = generated[("digital", "2021")]
+    (tmp_path / "pdf").mkdir()
+    (tmp_path / "pdf" / report.pdf.with_suffix(".truth.json").name).write_text(json.dumps(report.truth), encoding="utf-8")
+    assert main(["evaluate", str(outputs), str(tmp_path)]) == 0
+    assert "reports 1  cells 200  right 100.0000%" in capsys.readouterr().out
+
+
 def test_an_output_folder_that_cannot_be_made_is_one_error_line_before_any_work(tmp_path, generated, capsys):
     taken = tmp_path / "a-file"
     taken.write_text("not a folder")

@@ -348,6 +348,21 @@ def _pdf_pages(path: Path, dpi: float, only: set[int] | None) -> Iterator[Page]:
                 page.close()
 
 
+def pdf_views(path: Path, dpi: float, only: set[int]) -> Iterator[tuple[int, np.ndarray]]:
+    """Pages `only` of a PDF as printed, in colour (BGR, seals and all), for a person to look at
+    (the review's overlays): none of the reading's work (red dropped, text layer, drawing), and a
+    scan's picture scaled without smoothing, as legible at half resolution (9 ms a scanned page
+    where the reading's rendering took 38)."""
+    with _open_pdf(path) as doc:
+        for number in sorted(n for n in only if 0 < n <= len(doc)):
+            page = doc[number - 1]
+            try:
+                bgrx = page.render(scale=dpi / 72, no_smoothimage=True, prefer_bgrx=True).to_numpy()
+                yield number, cv2.cvtColor(bgrx, cv2.COLOR_BGRA2BGR)
+            finally:
+                page.close()
+
+
 def _image_pages(path: Path, dpi: float, first: int, only: set[int] | None) -> Iterator[Page]:
     """The frames of one image file, numbered from `first`."""
     with _open_image(path) as img:

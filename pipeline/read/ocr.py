@@ -116,8 +116,9 @@ SHORT_ASPECT = 2.0
 # what a crop's reading at SMALL_HEIGHT may settle (LineJob.small_settles)
 WORDS = "words"  # a label's or a title's words, in a crop as wide as a few characters
 NUMBER = "number"  # a short crop's number whose every character is read at SURE_SMALL or more
-# a short crop's Chinese text, every character read at SURE_SMALL or more (a stacked label's 结, (六));
-# not letters, which in a table's cell are a digit misread
+# a crop's Chinese text, every character read at SURE_SMALL or more (a stacked label's 结, (六), and
+# the three-character pieces of a header wrapped in a narrow column, 社会公 over 益组织); not
+# letters, which in a table's cell are a digit misread
 TEXT = "text"
 SURE_SMALL = 0.99
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -138,9 +139,10 @@ def settles(rec: Recognition, kinds: frozenset[str]) -> bool:
 
 
 def _fitting(crop: np.ndarray, kinds: frozenset[str]) -> frozenset[str]:
-    """Those of `kinds` a crop of its shape may hold: WORDS a wide one, NUMBER and TEXT a short one."""
+    """Those of `kinds` a crop of its shape may hold: WORDS a wide one, NUMBER and TEXT a short
+    one, TEXT one between (never a number: too wide to keep its digits small)."""
     aspect = scaled_width(crop, REC_HEIGHT) / REC_HEIGHT
-    return kinds & ({WORDS} if aspect >= LABEL_ASPECT else {NUMBER, TEXT} if aspect <= SHORT_ASPECT else set())
+    return kinds & ({WORDS} if aspect >= LABEL_ASPECT else {NUMBER, TEXT} if aspect <= SHORT_ASPECT else {TEXT})
 
 
 def is_label(text: str) -> bool:
@@ -196,7 +198,8 @@ class PPOCRRecognizer(TextRecognizer):
         """`small`: for each crop, what its reading at SMALL_HEIGHT (the model's own is 48: at 32
         a crop costs 44% as much) may settle: WORDS (a label's, matched to the template's words
         loosely, or a title's) where the crop is as wide as a few characters; a NUMBER or any
-        TEXT read surely where it is short (SHORT_ASPECT). A crop that may hold words is read
+        TEXT read surely where it is short (SHORT_ASPECT), and TEXT alone where it is between
+        (_fitting). A crop that may hold words is read
         small narrowed too (WORDS_SQUEEZE); small readings run on `small_model` (the int8 weights
         where the precision is mixed). Any other reading (a doubtful digit, a smudge) is read
         again at full size, on `model`."""

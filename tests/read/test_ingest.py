@@ -4,7 +4,7 @@ import pytest
 from PIL import Image
 from reportlab.pdfgen import canvas
 
-from pipeline.read.ingest import iter_pages, page_count
+from pipeline.read.ingest import iter_pages, page_count, pdf_views
 from pipeline.types import InputError
 
 
@@ -25,6 +25,23 @@ def test_pdf_pages_are_rasterised_at_the_asked_dpi(tmp_path):
     assert abs(h - 842 * 100 / 72) <= 1 and abs(w - 595 * 100 / 72) <= 1
     assert pages[0].image.dtype == np.uint8
     assert pages[0].words is None  # no CJK text layer: treated as a scan
+
+
+def test_pdf_views_are_the_asked_pages_as_printed_in_colour(tmp_path):
+    """For the review's overlays: a red stamp stays red (the reading washes it out), pages as sized by iter_pages."""
+    path = tmp_path / "stamped.pdf"
+    c = canvas.Canvas(str(path))
+    for _ in range(3):
+        c.setFillColorRGB(0.9, 0.1, 0.1)
+        c.circle(200, 600, 60, fill=1)
+        c.showPage()
+    c.save()
+    views = list(pdf_views(path, 100, {3, 1, 7}))
+    assert [n for n, _ in views] == [1, 3]
+    image = views[0][1]
+    assert image.shape[:2] == next(iter_pages(path, 100)).image.shape and image.shape[2] == 3
+    b, g, r = (int(v) for v in image[round((842 - 600) * 100 / 72), round(200 * 100 / 72)])
+    assert r > 200 and g < 80 and b < 80  # BGR, as OpenCV draws and writes it
 
 
 def test_text_layer_is_read_from_a_born_digital_report(generated):

@@ -4,7 +4,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from pipeline.generate.render import FONT_FILES
 from pipeline.read.ocr import (BESIDE_DOUBT, NUMBER, TEXT, WORDS, WORDS_SQUEEZE, LineJob, PPOCRRecognizer, Recognition,
-                               _beside, doubt_inner_specks, ink_lines, narrowed, row_crops, seal_share, settles,
+                               _beside, doubt_inner_specks, ink_lines, narrowed, row_crops, scaled_width, seal_share, settles,
                                split_lines)
 from pipeline.read.reconstruct import similarity
 from pipeline.types import TextLine
@@ -85,6 +85,26 @@ def test_a_short_number_read_surely_small_stands_and_any_other_is_read_in_full(r
     again = recognizer.recognize(crops, small=[frozenset({NUMBER})] * 3)
     assert [r.numeric_probs for r in again] == [r.numeric_probs for r in full]
     assert set(shapes) == short | {(48, recognizer._padded_width(crop)) for crop in crops}
+
+
+def _tight(image: np.ndarray) -> np.ndarray:
+    """A crop cut to its ink, a tenth of its height on each side, as the line cutter cuts."""
+    rows, cols = np.flatnonzero((image < 128).any(axis=1)), np.flatnonzero((image < 128).any(axis=0))
+    margin = max(2, (rows[-1] - rows[0]) // 10)
+    return image[rows[0] - margin:rows[-1] + margin + 1, cols[0] - margin:cols[-1] + margin + 1]
+
+
+def test_a_crop_between_short_and_label_width_settles_as_chinese_text_only(recognizer, monkeypatch):
+    """A header's three-character piece (a narrow column's 社会公) is read small and stands when
+    its Chinese characters are sure; a number as wide is never settled small (its digits may go),
+    so it is read again in full."""
+    crops = [_tight(_text_image("社会公")), _tight(_text_image("296"))]
+    assert all(2.0 < scaled_width(crop, 48) / 48 < 3.0 for crop in crops)
+    shapes = _shapes_read(recognizer, monkeypatch)
+    header, number = recognizer.recognize(crops, small=[frozenset({WORDS, NUMBER, TEXT})] * 2)
+    assert header.text == "社会公" and number.numeric_text == "296"
+    assert sorted(shapes) == sorted([(32, recognizer._padded_width(c, 32)) for c in crops]
+                                    + [(48, recognizer._padded_width(crops[1]))])
 
 
 def test_a_small_reading_settles_only_what_it_surely_is():
