@@ -454,7 +454,7 @@ def ink_lines(clean: np.ndarray, zone: BBox, cuts: np.ndarray, dpi: int, seal: n
                 boxes.append((cx + int(cols[0]), cy + top, cx + int(cols[-1]) + 1, cy + bottom))
     # a "line" around another (the remains of the four rulings of a cell, blurred on a
     # low-resolution picture, left as a frame around its value) is no text: text lines never nest
-    boxes = [box for box in boxes if not any(other != box and _encloses(box, other) for other in boxes)]
+    boxes = [box for box, encloses in zip(boxes, _enclosing(boxes)) if not encloses]
     if not boxes:
         return []
     # the zone's height of a line of text: a label stacked a character a line (table 四's narrow
@@ -568,8 +568,12 @@ def _split_stacks(mine: np.ndarray, lines: list[tuple[int, int]], dpi: int) -> l
     return out
 
 
-def _encloses(outer: tuple[int, int, int, int], inner: tuple[int, int, int, int]) -> bool:
-    return outer[0] <= inner[0] and outer[1] <= inner[1] and outer[2] >= inner[2] and outer[3] >= inner[3]
+def _enclosing(boxes: list[tuple[int, int, int, int]]) -> np.ndarray:
+    """For each box, whether it encloses another box (not one the same as itself)."""
+    b = np.array(boxes).reshape(-1, 4)
+    outer, inner = b[:, None, :], b[None, :, :]
+    around = (outer[..., :2] <= inner[..., :2]).all(axis=2) & (outer[..., 2:] >= inner[..., 2:]).all(axis=2)
+    return (around & (outer != inner).any(axis=2)).any(axis=1)
 
 
 STACKED = 0.5  # a "line" narrower than this share of its height is characters stacked one a line

@@ -3,7 +3,8 @@ import numpy as np
 import pytest
 
 from pipeline.read.ingest import iter_pages
-from pipeline.read.layout import LayoutOptions, PageNormaliser, binarize, estimate_skew, find_tables, ruling_lines
+from pipeline.read.layout import (LayoutOptions, PageNormaliser, binarize, estimate_skew, find_tables, ruling_lines,
+                                  straight_runs)
 from pipeline.types import Page
 
 
@@ -26,6 +27,18 @@ def test_normaliser_straightens_a_scan_and_keeps_the_way_back(generated):
     PageNormaliser()(scan)
     assert estimate_skew(binarize(scan.image), 5.0) == pytest.approx(0.0, abs=0.1)
     assert not np.allclose(scan.to_source, np.eye(3))
+
+
+@pytest.mark.parametrize("shapes", [((40, 1), (24, 1), (70, 1)), ((1, 40), (1, 24), (1, 40)), ((1, 30), (1, 6), (1, 60))])
+def test_straight_runs_worked_on_inked_rows_only_are_the_openings_on_the_whole_page(generated, shapes):
+    def whole_page(ink):
+        mask = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones(shapes[0][::-1], np.uint8))
+        mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones(shapes[1][::-1], np.uint8))
+        return cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones(shapes[2][::-1], np.uint8))
+    for page in iter_pages(generated[("scan", "2019")].pdf):
+        ink = binarize(page.image)
+        expected = whole_page(ink)
+        assert expected.any() and np.array_equal(straight_runs(ink, *shapes), expected)
 
 
 def test_tables_are_found_on_table_pages_and_not_on_prose(generated):
