@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
 import numpy as np
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from ..templates import OneRowForm, RowSpec, TableSpec, Template
 from ..types import Cell, CellResult, Table, map_bbox
@@ -180,10 +180,12 @@ def continued_frame(before: Table, frame: tuple[float, float], after: Table) -> 
 
 
 def _vocabulary_score(table: Table, vocabulary: list[str]) -> int:
+    """How many of the table's labels are like one of the vocabulary's words (similarity 0.8 or
+    more; the words are looked through in one call, not one by one)."""
     score = 0
     for cell in table.cells:
         text = normalise(cell.text)
-        if is_label(text) and any(similarity(text, v) >= 0.8 for v in vocabulary):
+        if is_label(text) and process.extractOne(text, vocabulary, scorer=fuzz.ratio, score_cutoff=80) is not None:
             score += 1
     return score
 
