@@ -404,7 +404,7 @@ class Pipeline:
         t = time.perf_counter()
         document.enter("layout", page.number)
         page = self.normalise(page)
-        lines = ruling_lines(page.image, page.dpi, self.layout_options) if page.marks is None else \
+        lines = ruling_lines(page.image, page.dpi, self.layout_options, page.ink) if page.marks is None else \
             drawn_lines(page.marks, page.image, page.dpi, self.layout_options)
         regions = find_tables(lines, self.layout_options)
         layout = PageLayout(page.number, (page.image.shape[1], page.image.shape[0]), page.dpi,
@@ -430,11 +430,11 @@ class Pipeline:
                                                          prose=self.options.text and not pictured,
                                                          titles=not pictured)
         layout.title_lines = page.title_lines
-        layout.blank = not regions and is_blank(page.image)
+        layout.blank = not regions and is_blank(lines.ink)
         document.prose.extend(page.prose)
         timings.add("ocr", t)
         document.layouts.append(layout)
-        page.image = page.seal = None
+        page.image = page.seal = page.ink = None
         if document.recognise_every and len(document.lines) >= document.recognise_every:
             t = time.perf_counter()
             self.recognise([document])

@@ -123,6 +123,7 @@ class Page:
     words: list[Word] | None = None  # the text layer, when the PDF has a usable one
     marks: list[Mark] | None = None  # with it, the drawing's bars, where they can stand for the image's rulings
     seal: np.ndarray | None = None  # where red ink was washed out of the image (uint8 mask), for scans
+    ink: np.ndarray | None = None  # the image binarised (layout.binarize), where the normaliser made it
     # 3x3 homography from the normalised image back to the rasterised page (undoing the
     # flattening, turning and deskewing), for bboxes
     to_source: np.ndarray = field(default_factory=lambda: np.eye(3))

@@ -55,10 +55,10 @@ def label_components(mask: np.ndarray) -> tuple[int, np.ndarray, np.ndarray, np.
         return cv2.connectedComponentsWithStats(mask, connectivity=8)
 
 
-def is_blank(grey: np.ndarray, most_ink: float = 0.002) -> bool:
-    """Nothing printed: ink on under 0.2% of the page (dust, a page number), where a page of
-    text has a few percent. A volume's separator pages start no report."""
-    return float(np.mean(binarize(grey) > 0)) < most_ink
+def is_blank(ink: np.ndarray, most_ink: float = 0.002) -> bool:
+    """Nothing printed on a binarised page: ink on under 0.2% of it (dust, a page number), where
+    a page of text has a few percent. A volume's separator pages start no report."""
+    return float(np.mean(ink > 0)) < most_ink
 
 
 def estimate_skew(ink: np.ndarray, max_angle: float, strips: int = 128) -> float:
@@ -315,12 +315,15 @@ class PageNormaliser:
             # the corners turned in take the paper's edge: white ones would read as rulings
             page.image = cv2.warpAffine(page.image, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
             forward = _affine3(m) @ forward
+            ink = None
         if self.orientation is not None:
-            lines = text_line_crops(page.image, binarize(page.image), page.dpi)
-            if self.orientation.upside_down(lines) > self.options.upside_down:
+            ink = binarize(page.image) if ink is None else ink
+            if self.orientation.upside_down(text_line_crops(page.image, ink, page.dpi)) > self.options.upside_down:
                 h, w = page.image.shape
                 page.image = cv2.rotate(page.image, cv2.ROTATE_180)
                 forward = _affine3(np.array([[-1.0, 0.0, w - 1.0], [0.0, -1.0, h - 1.0]])) @ forward
+                ink = None
+        page.ink = ink  # of the image as it now is, where made: the rulings are found on it
         page.to_source = np.linalg.inv(forward)
         if page.seal is not None:
             h, w = page.image.shape
@@ -328,10 +331,11 @@ class PageNormaliser:
         return page
 
 
-def ruling_lines(grey: np.ndarray, dpi: int, options: LayoutOptions) -> PageLines:
+def ruling_lines(grey: np.ndarray, dpi: int, options: LayoutOptions, ink: np.ndarray | None = None) -> PageLines:
     """The page's ruling lines: its long straight runs of ink (straight_runs), horizontal ones
-    printed dashed too, and vertical ones that meet a horizontal ruling."""
-    ink = binarize(grey)
+    printed dashed too, and vertical ones that meet a horizontal ruling. `ink`: the page
+    binarised, where it already is (Page.ink)."""
+    ink = binarize(grey) if ink is None else ink
     k = max(15, int(options.line_length * dpi))
     kv = max(10, int(options.vertical_line_length * dpi))
     gap = max(3, int(options.line_gap * dpi))

@@ -41,6 +41,23 @@ def test_straight_runs_worked_on_inked_rows_only_are_the_openings_on_the_whole_p
         assert expected.any() and np.array_equal(straight_runs(ink, *shapes), expected)
 
 
+@pytest.mark.parametrize("turn", [0.0, 1.5, 180.0])
+def test_the_ink_the_normaliser_leaves_is_of_the_page_as_it_now_is(generated, turn):
+    """ruling_lines takes it instead of binarising the page again: it must be the page's after
+    every turn (deskewed, or turned upside down by the orientation check), or none."""
+    from pipeline.read.ocr import OrientationClassifier
+
+    page = list(iter_pages(generated[("scan", "2021")].pdf))[1]
+    image = _rotated(page.image, turn) if turn != 180.0 else cv2.rotate(page.image, cv2.ROTATE_180)
+    for orientation in (None, OrientationClassifier(threads=1)):
+        scan = Page(number=2, image=image.copy(), dpi=page.dpi)
+        PageNormaliser(orientation=orientation)(scan)
+        if scan.ink is not None:
+            assert np.array_equal(scan.ink, binarize(scan.image))
+        if orientation is not None:  # the page binarised for the check is kept, but after a half turn
+            assert (scan.ink is not None) == (turn != 180.0)
+
+
 def test_tables_are_found_on_table_pages_and_not_on_prose(generated):
     opt = LayoutOptions()
     counts = []
