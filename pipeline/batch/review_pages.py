@@ -130,9 +130,9 @@ def write_report_images(out_dir: Path, stem: str, data: dict, threshold: float):
     """The review images of one report under OUT/review/<stem>/ (nothing for sources without
     pages): for each review item the place of its row on the page (`draw_place`), and for each
     table page an overlay of every cell coloured by confidence. A PDF's overlays come from its
-    pages rendered at half resolution as printed (ingest.pdf_views), and only pages with items are rendered again in full; any
-    other source (an image, a Word file's or web page's pictures) is read once, at its own
-    resolution."""
+    pages rendered at half resolution as printed (ingest.pdf_views), and only pages with items
+    are rendered again in full; any other source (an image, a Word file's or web page's
+    pictures) is read once, at its own resolution."""
     by_page: dict[int, list[tuple[str, dict]]] = {}
     for cid, cell in data["cells"].items():
         if cell["page"] is not None and cell["bbox"] is not None:

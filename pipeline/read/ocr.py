@@ -199,10 +199,9 @@ class PPOCRRecognizer(TextRecognizer):
         a crop costs 44% as much) may settle: WORDS (a label's, matched to the template's words
         loosely, or a title's) where the crop is as wide as a few characters; a NUMBER or any
         TEXT read surely where it is short (SHORT_ASPECT), and TEXT alone where it is between
-        (_fitting). A crop that may hold words is read
-        small narrowed too (WORDS_SQUEEZE); small readings run on `small_model` (the int8 weights
-        where the precision is mixed). Any other reading (a doubtful digit, a smudge) is read
-        again at full size, on `model`."""
+        (_fitting). A crop that may hold words is read small narrowed too (WORDS_SQUEEZE); small
+        readings run on `small_model` (the int8 weights where the precision is mixed). Any other
+        reading (a doubtful digit, a smudge) is read again at full size, on `model`."""
         kinds = [_fitting(crop, what) for crop, what in zip(crops, small or [frozenset()] * len(crops))]
         first = [i for i, kind in enumerate(kinds) if kind]
         smalls = [narrowed(crops[i], WORDS_SQUEEZE) if WORDS in kinds[i] else crops[i] for i in first]
