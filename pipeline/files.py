@@ -3,6 +3,7 @@ browser) never sees half a file."""
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -33,6 +34,28 @@ def replacing(path: Path) -> Iterator[Path]:
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
+        raise
+
+
+@contextmanager
+def replacing_folder(path: Path) -> Iterator[Path]:
+    """A new folder beside `path` to fill, put in its place once the block ends without an
+    error (its old content gone: nothing of an earlier run is left beside the new; removed if the
+    block fails, which leaves the old folder as it was)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    new = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"))
+    os.chmod(new, 0o777 & ~_umask())
+    try:
+        yield new
+        if path.exists():
+            old = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.", suffix=".old"))
+            os.replace(path, old / path.name)
+            os.replace(new, path)
+            shutil.rmtree(old)
+        else:
+            os.replace(new, path)
+    except BaseException:
+        shutil.rmtree(new, ignore_errors=True)
         raise
 
 

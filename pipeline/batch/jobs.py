@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import resource
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
@@ -68,8 +69,9 @@ def plan(files: Iterable[Path], out_dir: Path, force: bool = False) -> Plan:
         wanted[sha] = max(wanted.get(sha, 1), data.get("source_reports", 1))
         owner[output.file_stem(stem)] = data.get("source_path", "")
     done = {sha for sha, count in written.items() if count >= wanted[sha]}
-    for stale in out_dir.glob(".*.tmp"):  # half-written files of a run that was killed
-        stale.unlink(missing_ok=True)
+    # half-written files and review folders of a run that was killed (files.replacing, replacing_folder)
+    for stale in [*out_dir.glob(".*.tmp"), *out_dir.glob("review/.*.tmp"), *out_dir.glob("review/.*.old")]:
+        shutil.rmtree(stale, ignore_errors=True) if stale.is_dir() else stale.unlink(missing_ok=True)
     result = Plan([], [], [])
     used: set[str] = set()
     for path in files:

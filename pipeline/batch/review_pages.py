@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import html
 import json
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 import cv2
 import numpy as np
 
-from ..files import write_atomic
+from ..files import replacing_folder, write_atomic
 from ..read.documents.pictures import source_pages
 from ..read.ingest import pdf_views, sniff
 from ..templates import cell_labels
@@ -127,21 +128,28 @@ def draw_place(grey: np.ndarray, place: Place) -> np.ndarray:
 
 
 def write_report_images(out_dir: Path, stem: str, data: dict, threshold: float):
-    """The review images of one report under OUT/review/<stem>/ (nothing for sources without
-    pages): for each review item the place of its row on the page (`draw_place`), and for each
-    table page an overlay of every cell coloured by confidence. A PDF's overlays come from its
-    pages rendered at half resolution as printed (ingest.pdf_views), and only pages with items
-    are rendered again in full; any other source (an image, a Word file's or web page's
-    pictures) is read once, at its own resolution."""
+    """The review images of one report in OUT/review/<stem>/ (none for sources without pages),
+    the folder made anew: a report read again leaves none of its earlier images (a row no
+    longer flagged, a page no longer a table's) for review.html to show."""
+    folder = out_dir / "review" / stem
     by_page: dict[int, list[tuple[str, dict]]] = {}
     for cid, cell in data["cells"].items():
         if cell["page"] is not None and cell["bbox"] is not None:
             by_page.setdefault(cell["page"], []).append((cid, cell))
     if not by_page or not data.get("source_path"):
+        shutil.rmtree(folder, ignore_errors=True)
         return
+    with replacing_folder(folder) as new:
+        _draw_report_images(new, data, by_page, threshold)
+
+
+def _draw_report_images(folder: Path, data: dict, by_page: dict[int, list[tuple[str, dict]]], threshold: float):
+    """For each review item the place of its row on the page (`draw_place`), and for each table
+    page an overlay of every cell coloured by confidence. A PDF's overlays come from its pages
+    rendered at half resolution as printed (ingest.pdf_views), and only pages with items are
+    rendered again in full; any other source (an image, a Word file's or web page's pictures)
+    is read once, at its own resolution."""
     source, dpi = Path(data["source_path"]), data.get("dpi", 200)
-    folder = out_dir / "review" / stem
-    folder.mkdir(parents=True, exist_ok=True)
     places = [(ids, place) for ids in review_items(data) if (place := item_place(data, ids))]
     item_pages = {place.page for _, place in places}
     if sniff(source) == "pdf":

@@ -336,6 +336,27 @@ def test_static_review_report_shows_each_flagged_row_in_place_and_the_overlays(b
     assert f"review/{path.stem}/{item_name(items[0])}.jpg" in page
 
 
+def test_a_report_drawn_again_leaves_none_of_its_earlier_review_images(batch):
+    from pipeline.batch.review_pages import item_name, review_items, write_report_images
+
+    path, data = _report(batch)
+    folder = batch / "review" / path.stem
+    (folder / "page-1.png").write_bytes(b"an overlay of an older version")
+    before = review_items(data)
+    for cid, cell in data["cells"].items():  # read again: only table 二's rows are flagged now
+        cell["needs_review"] = cell["needs_review"] and cid.startswith("t2/")
+    kept = review_items(data)
+    assert 0 < len(kept) < len(before)
+    write_report_images(batch, path.stem, data, threshold=1.01)
+    assert {p.stem for p in folder.glob("t*__*.jpg")} == {item_name(ids) for ids in kept}
+    assert not (folder / "page-1.png").exists() and sorted(folder.glob("page-*.jpg"))
+    assert not [p for p in folder.parent.iterdir() if p.name.startswith(".")]
+    for cell in data["cells"].values():  # and with no place on any page, it has no images at all
+        cell["page"] = cell["bbox"] = None
+    write_report_images(batch, path.stem, data, threshold=1.01)
+    assert not folder.exists()
+
+
 def test_static_review_report_escapes_ocr_text(batch):
     from pipeline.batch import output
     from pipeline.batch.review_pages import write_review_html
