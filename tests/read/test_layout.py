@@ -182,3 +182,41 @@ def test_a_table_page_of_a_low_resolution_picture_stays_upright():
     page = Page(number=1, image=cv2.imdecode(jpeg, cv2.IMREAD_GRAYSCALE), dpi=96)
     PageNormaliser()(page)
     assert page.image.shape[0] > page.image.shape[1]  # still portrait
+
+
+def test_a_noisy_scan_of_a_page_all_table_stays_upright():
+    """A table's continuation page: narrow label columns of stacked characters, a 0 in every
+    other cell, no line of text six characters long. Scanned as an office scan, the speckle of
+    its paper, smeared upright, stood as dozens of 'lines of text' and turned the page on its
+    side (2 of these 30 scans; a real report's page read so lost nine rows)."""
+    import os
+    import random
+
+    from PIL import Image, ImageDraw, ImageFont
+
+    from pipeline.generate.render import FONT_FILES
+    from pipeline.generate.scan import ScanOptions, degrade
+    from pipeline.read.layout import is_sideways
+
+    font = ImageFont.truetype(next(p for p in FONT_FILES.values() if os.path.exists(p)), 22)
+    picture = Image.new("L", (1700, 2200), 235)  # a letter-size page at 200 dpi
+    draw = ImageDraw.Draw(picture)
+    xs, ys = [300, 420] + [560 + 110 * k for k in range(9)], list(range(100, 1400, 130))
+    for x in xs:
+        draw.line([(x, 100), (x, ys[-1])], fill=60, width=2)
+    for y in ys:
+        draw.line([(420, y), (xs[-1], y)], fill=60, width=2)
+    labels = ["2.没有现成信息需要另行制作", "3.补正后申请内容仍不明确", "1.信访举报投诉类申请", "2.重复申请",
+              "3.要求提供公开出版物", "4.无正当理由大量反复申请", "5.要求行政机关确认或重新出具已获取信息",
+              "1.申请人无正当理由逾期不补正", "2.申请人逾期未按收费通知要求缴纳费用"]
+    for y, label in zip(ys, labels):
+        for k in range(0, len(label), 4):
+            draw.text((428, y + 8 + 26 * (k // 4)), label[k:k + 4], font=font, fill=40)
+        for x in xs[2:-1]:
+            draw.text((x + 45, y + 50), "0", font=font, fill=40)
+    clean = np.asarray(picture)
+    for seed in range(30):
+        scan = degrade(clean, random.Random(seed), ScanOptions())
+        ink = binarize(scan if scan.ndim == 2 else cv2.cvtColor(scan, cv2.COLOR_BGR2GRAY))
+        assert not is_sideways(ink, 200), seed
+        assert is_sideways(np.ascontiguousarray(np.rot90(ink)), 200), seed
