@@ -17,6 +17,7 @@ def _umask() -> int:
 
 
 FILE_MODE = 0o666 & ~_umask()  # what open() would give: the user's umask, not mkstemp's private 0600
+FOLDER_MODE = 0o777 & ~_umask()  # what mkdir() would give, not mkdtemp's private 0700
 
 
 @contextmanager
@@ -44,7 +45,7 @@ def replacing_folder(path: Path) -> Iterator[Path]:
     block fails, which leaves the old folder as it was)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     new = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"))
-    os.chmod(new, 0o777 & ~_umask())
+    os.chmod(new, FOLDER_MODE)
     try:
         yield new
         if path.exists():

@@ -71,7 +71,10 @@ def plan(files: Iterable[Path], out_dir: Path, force: bool = False) -> Plan:
     done = {sha for sha, count in written.items() if count >= wanted[sha]}
     # half-written files and review folders of a run that was killed (files.replacing, replacing_folder)
     for stale in [*out_dir.glob(".*.tmp"), *out_dir.glob("review/.*.tmp"), *out_dir.glob("review/.*.old")]:
-        shutil.rmtree(stale, ignore_errors=True) if stale.is_dir() else stale.unlink(missing_ok=True)
+        if stale.is_dir():
+            shutil.rmtree(stale, ignore_errors=True)
+        else:
+            stale.unlink(missing_ok=True)
     result = Plan([], [], [])
     used: set[str] = set()
     for path in files:
