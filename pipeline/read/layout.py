@@ -325,7 +325,7 @@ class PageNormaliser:
             ink = None
         if self.orientation is not None:
             ink = binarize(page.image) if ink is None else ink
-            if self.orientation.upside_down(text_line_crops(page.image, ink, page.dpi)) > self.options.upside_down:
+            if self.orientation.upside_down(text_line_crops(page.image, ink, page.dpi), self.options.upside_down):
                 h, w = page.image.shape
                 page.image = cv2.rotate(page.image, cv2.ROTATE_180)
                 forward = _affine3(np.array([[-1.0, 0.0, w - 1.0], [0.0, -1.0, h - 1.0]])) @ forward

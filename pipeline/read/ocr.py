@@ -53,6 +53,7 @@ class Recognition:
 BESIDE_DOUBT = 0.5  # the doubt of a reading its widened crop reads otherwise
 INNER_SPECKS = 0.5  # px at 100 dpi (5 px at 300) of ink left out in or beside a line on a 1-bit page: part of a glyph lost
 NUMERIC_CLASSES = "0123456789.-,"
+NUMERIC_READING = ["<blank>", *NUMERIC_CLASSES, "?"]  # the classes a crop is read in as a number
 LOOKALIKES = {
     "0": "0OoDQ〇○０", "1": "1lI|i!丨１", "2": "2Zz２", "3": "3３", "4": "4４", "5": "5Ss５", "6": "6b６",
     "7": "7７", "8": "8B８", "9": "9gq９", ".": ".。·．", "-": "-—−–一─－", ",": ",，",
@@ -216,41 +217,47 @@ class PPOCRRecognizer(TextRecognizer):
         for idx in self._batches(crops, height):
             width = self._padded_width(crops[idx[0]], height)
             batch = np.stack([model_input(crops[i], height, width) for i in idx])
-            probs = model.run(batch)
-            for i, p in zip(idx, probs):
-                results[i] = self._decode(p)
+            for i, rec in zip(idx, self._decode(model.run(batch))):
+                results[i] = rec
         return results  # type: ignore[return-value]
 
-    def _decode(self, probs: np.ndarray) -> Recognition:
-        text, char_probs, _ = self._greedy(probs, self.charset)
-        pooled = np.stack([probs[:, 0]] + [probs[:, g].sum(axis=1) for g in self.numeric_groups], axis=1)
-        other = np.clip(1.0 - pooled.sum(axis=1, keepdims=True), 0.0, 1.0)
-        pooled = np.hstack([pooled, other])
-        classes = ["<blank>", *NUMERIC_CLASSES, "?"]
-        numeric_text, numeric_probs, steps = self._greedy(pooled, classes)
-        options = []
-        for step in steps:
-            top = np.argsort(pooled[step])[::-1][:3]
-            options.append([(classes[k] if k else "", float(pooled[step, k])) for k in top])
-        minus = classes.index("-")
-        before = pooled[:steps[0], minus] if steps else pooled[:, minus]
-        sign_doubt = 0.0 if numeric_text.startswith("-") or before.size == 0 else float(before.max())
-        return Recognition(text, char_probs, numeric_text, numeric_probs, options, sign_doubt)
+    def _decode(self, probs: np.ndarray) -> list[Recognition]:
+        """A batch's readings (probs: crops x steps x classes). The passes over every class are
+        made once for the batch (the arithmetic of each crop's the same: half the decoding time)."""
+        best = probs.argmax(axis=2)
+        best_p = np.take_along_axis(probs, best[:, :, None], axis=2)[:, :, 0]  # the max, without a second pass
+        pooled = np.stack([probs[:, :, 0]] + [probs[:, :, g].sum(axis=2) for g in self.numeric_groups], axis=2)
+        other = np.clip(1.0 - pooled.sum(axis=2, keepdims=True), 0.0, 1.0)
+        pooled = np.concatenate([pooled, other], axis=2)
+        pooled_best = pooled.argmax(axis=2)
+        pooled_best_p = np.take_along_axis(pooled, pooled_best[:, :, None], axis=2)[:, :, 0]
+        minus = NUMERIC_READING.index("-")
+        out = []
+        for b in range(len(probs)):
+            text, char_probs, _ = self._greedy(best[b], best_p[b], self.charset)
+            numeric_text, numeric_probs, steps = self._greedy(pooled_best[b], pooled_best_p[b], NUMERIC_READING)
+            options = []
+            for step in steps:
+                top = np.argsort(pooled[b, step])[::-1][:3]
+                options.append([(NUMERIC_READING[k] if k else "", float(pooled[b, step, k])) for k in top])
+            before = pooled[b, :steps[0], minus] if steps else pooled[b, :, minus]
+            sign_doubt = 0.0 if numeric_text.startswith("-") or before.size == 0 else float(before.max())
+            out.append(Recognition(text, char_probs, numeric_text, numeric_probs, options, sign_doubt))
+        return out
 
     @staticmethod
-    def _greedy(probs: np.ndarray, charset: list[str]) -> tuple[str, list[float], list[int]]:
-        """Greedy CTC decoding: a character's probability is its best step's (also returned)."""
-        best = probs.argmax(axis=1)
-        best_p = np.take_along_axis(probs, best[:, None], axis=1)[:, 0]  # the max, without a second pass over the classes
+    def _greedy(best: np.ndarray, best_p: np.ndarray, charset: list[str]) -> tuple[str, list[float], list[int]]:
+        """Greedy CTC decoding of each step's likeliest class (`best`, at `best_p`): a
+        character's probability is its best step's (also returned)."""
         text, char_probs, steps = [], [], []
         prev = 0
-        for t, (k, p) in enumerate(zip(best, best_p)):
+        for t, (k, p) in enumerate(zip(best.tolist(), best_p.tolist())):
             if k != 0 and k != prev:
                 text.append(charset[k] if k < len(charset) else "")
-                char_probs.append(float(p))
+                char_probs.append(p)
                 steps.append(t)
             elif k != 0 and p > char_probs[-1]:
-                char_probs[-1], steps[-1] = float(p), t
+                char_probs[-1], steps[-1] = p, t
             prev = k
         return "".join(text), char_probs, steps
 
@@ -266,12 +273,22 @@ class OrientationClassifier:
         # always ONNX Runtime on the CPU: a few crops a page, in the CPU's image work
         self.model = load_model(bundled_model("ch_ppocr_mobile_v2.0_cls_mobile.onnx"), threads=threads)
 
-    def upside_down(self, crops: list[np.ndarray]) -> float:
-        """The mean probability that the lines are turned by 180° (0.5 when there are none)."""
+    def upside_down(self, crops: list[np.ndarray], threshold: float) -> bool:
+        """Whether the lines' mean probability of being turned by 180° is over `threshold` (no
+        lines: no). The first half are read first: where their probabilities leave the mean on
+        one side of the threshold whatever the others' (each 0 to 1), those are not read. An
+        upright page's lines are at 0.1 or less: on the speed set every page was told by its
+        first half, half the classifier's time."""
         if not crops:
-            return 0.5
+            return False
         batch = np.stack([model_input(crop, *self.shape) for crop in crops])
-        return float(self.model.run(batch)[:, 1].mean())
+        first = -(-len(crops) // 2)
+        turned = float(self.model.run(batch[:first])[:, 1].sum())
+        rest = len(crops) - first
+        if turned > threshold * len(crops) or turned + rest <= threshold * len(crops):
+            return turned > threshold * len(crops)
+        turned += float(self.model.run(batch[first:])[:, 1].sum())
+        return turned > threshold * len(crops)
 
 
 def split_lines(ink: np.ndarray, min_gap: int) -> list[tuple[int, int]]:

@@ -445,3 +445,19 @@ def test_a_label_wrapped_at_single_spacing_is_two_lines_where_they_touch():
     lines = [line for line, _, _ in ink_lines(page, (0, 0, 700, 260), np.zeros_like(page), dpi=200)]
     label = [line for line in lines if 70 < line.centre[1] < 150]
     assert len(label) == 2 and all(line.bbox[3] - line.bbox[1] < 40 for line in lines)
+
+
+def test_the_orientation_check_decides_as_the_mean_of_all_its_lines_does():
+    """It reads half the lines first and stops where the rest cannot change the verdict: that
+    verdict must be the one the mean over every line gives, for any share of lines turned."""
+    from pipeline.read.ocr import OrientationClassifier, model_input
+
+    classifier = OrientationClassifier(threads=1)
+    lines = [_text_image(text) for text in ("本年新收政府信息公开申请数量", "其中：网上申请数 1,204", "（二）部分公开",
+                                            "行政复议 维持 纠正", "法人或其他组织 商业企业", "三、收到和处理政府信息公开申请情况")]
+    for turned in range(len(lines) + 1):
+        crops = [np.ascontiguousarray(np.rot90(c, 2)) if k < turned else c for k, c in enumerate(lines)]
+        mean = float(classifier.model.run(np.stack([model_input(c, *classifier.shape) for c in crops]))[:, 1].mean())
+        for threshold in (0.2, 0.6, 0.9):
+            assert classifier.upside_down(crops, threshold) == (mean > threshold), (turned, threshold, mean)
+    assert not classifier.upside_down([], 0.6)

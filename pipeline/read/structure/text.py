@@ -128,7 +128,7 @@ def join_pieces(lines: list[TextLine], gap: float, piece=lambda line: True) -> l
     out: list[TextLine] = []
     for line in sorted(lines, key=lambda l: l.bbox[0]):
         h = _height(line)
-        left = next((k for k, o in enumerate(out) if _level(o, line) and -0.2 * h <= line.bbox[0] - o.bbox[2] <= gap * h
+        left = next((k for k, o in enumerate(out) if -0.2 * h <= line.bbox[0] - o.bbox[2] <= gap * h and _level(o, line)
                      and (piece(o) or piece(line))), None)
         if left is None:
             out.append(line)
