@@ -404,7 +404,7 @@ class Pipeline:
         t = time.perf_counter()
         document.enter("layout", page.number)
         page = self.normalise(page)
-        lines = ruling_lines(page.image, page.dpi, self.layout_options, page.ink) if page.marks is None else \
+        lines = ruling_lines(page.image, page.dpi, self.layout_options, page.ink, page.bilevel) if page.marks is None else \
             drawn_lines(page.marks, page.image, page.dpi, self.layout_options)
         regions = find_tables(lines, self.layout_options)
         layout = PageLayout(page.number, (page.image.shape[1], page.image.shape[0]), page.dpi,

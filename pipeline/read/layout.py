@@ -339,17 +339,21 @@ class PageNormaliser:
         return page
 
 
-def ruling_lines(grey: np.ndarray, dpi: int, options: LayoutOptions, ink: np.ndarray | None = None) -> PageLines:
+def ruling_lines(grey: np.ndarray, dpi: int, options: LayoutOptions, ink: np.ndarray | None = None,
+                 bilevel: bool = False) -> PageLines:
     """The page's ruling lines: its long straight runs of ink (straight_runs), horizontal ones
-    printed dashed too, and vertical ones that meet a horizontal ruling. `ink`: the page
-    binarised, where it already is (Page.ink)."""
+    printed dashed too, and vertical ones that meet a horizontal ruling (on a `bilevel` page,
+    those broken into dots too: dotted_verticals). `ink`: the page binarised, where it already
+    is (Page.ink)."""
     ink = binarize(grey) if ink is None else ink
     k = max(15, int(options.line_length * dpi))
     kv = max(10, int(options.vertical_line_length * dpi))
     gap = max(3, int(options.line_gap * dpi))
     horizontal = cv2.bitwise_or(straight_runs(ink, (kv, 1), (gap, 1), (k, 1)), dashed_rules(ink, dpi, options))
-    vertical = anchored_verticals(straight_runs(ink, (1, kv), (1, gap), (1, kv)), horizontal, ink, max(3, int(0.03 * dpi)),
-                                  dpi)
+    vertical = straight_runs(ink, (1, kv), (1, gap), (1, kv))
+    if bilevel:
+        vertical = cv2.bitwise_or(vertical, dotted_verticals(ink, horizontal, dpi, options))
+    vertical = anchored_verticals(vertical, horizontal, ink, max(3, int(0.03 * dpi)), dpi)
     return PageLines(horizontal, vertical, ink, dpi)
 
 
@@ -445,20 +449,48 @@ def dashed_rules(ink: np.ndarray, dpi: int, options: LayoutOptions) -> np.ndarra
     """Horizontal rulings printed dashed, or broken into dashes (a hairline on a light 1-bit
     scan), which the openings of ruling_lines take for strokes of text: thin flat marks on one
     row, each within a ruling's gap of the next, together as long as a ruling and at least two
-    fifths ink along it. (Vertical ones are left to the text reading: a column of 1s is thin
-    tall marks in a row too.)"""
+    fifths ink along it. (Vertical ones printed dashed are left to the text reading: a column of
+    1s is thin tall marks in a row too; see dotted_verticals for a 1-bit page's.)"""
     out = np.zeros_like(ink)
-    n, _, stats, _ = label_components(ink)
+    _, _, stats, _ = label_components(ink)
     x, y, w, h = (stats[1:, i] for i in range(4))
     thin = max(3, int(0.015 * dpi))
     dashes = np.flatnonzero((h <= thin) & (w >= 2 * h) & (w >= 3))
+    _mark_chains(out, dashes, x, y, w, h, options.line_gap * dpi, options.line_length * dpi)
+    return out
+
+
+DOTTED_GAP = 0.02  # inches: the widest break in a vertical hairline a light 1-bit threshold broke into dots
+
+
+def dotted_verticals(ink: np.ndarray, horizontal: np.ndarray, dpi: int, options: LayoutOptions) -> np.ndarray:
+    """A 1-bit page's vertical hairlines that a light threshold broke into dots and dashes
+    (2-4 px wide at 300 dpi, 1-5 px apart, most of them a few px long): thin marks of any
+    length in one column, each at most DOTTED_GAP below the last, together as long as a row and
+    at least two fifths ink. Looked for in the ink off the horizontal rulings, so that each
+    row's stretch reaches the rulings it runs between (anchored_verticals keeps only such). A
+    column of 1s, one a row, is a row's padding apart, far more than the gap; a dashed line
+    printed so (gaps of a point or more) is left to the text reading, as on any page."""
+    out = np.zeros_like(ink)
+    apart = cv2.bitwise_and(ink, cv2.bitwise_not(cv2.dilate(horizontal, _rect((3, 3)))))
+    _, _, stats, _ = label_components(apart)
+    x, y, w, h = (stats[1:, i] for i in range(4))
+    dots = np.flatnonzero(w <= max(3, int(0.015 * dpi)))
+    _mark_chains(out.T, dots, y, x, h, w, DOTTED_GAP * dpi, options.vertical_line_length * dpi)  # columns as rows
+    return out
+
+
+def _mark_chains(out: np.ndarray, dashes: np.ndarray, x: np.ndarray, y: np.ndarray, w: np.ndarray, h: np.ndarray,
+                 gap: float, length: float):
+    """Fills in `out` (a mask) each chain of the marks `dashes` (of the boxes x, y, w, h) on one
+    row: centres within 2 px of height, each within `gap` of the next along the row, three or
+    more, together `length` long or more and at least two fifths ink along it."""
     if dashes.size == 0:
-        return out
-    gap, length = options.line_gap * dpi, options.line_length * dpi
+        return
     centre = y[dashes] + h[dashes] / 2
     order = dashes[np.argsort(centre)]
     rows, row = [], [order[0]]
-    for k in order[1:]:  # dashes whose centres lie within 2 px are on one row
+    for k in order[1:]:  # dashes whose centres lie within 2 px are on one line
         if y[k] + h[k] / 2 - (y[row[-1]] + h[row[-1]] / 2) <= 2:
             row.append(k)
         else:
@@ -477,7 +509,6 @@ def dashed_rules(ink: np.ndarray, dpi: int, options: LayoutOptions) -> np.ndarra
                 top, bottom = min(y[c] for c in chain), max(y[c] + h[c] for c in chain)
                 out[top:bottom, x0:x1] = 255
             chain = [k] if k is not None else []
-    return out
 
 
 def _components(mask: np.ndarray) -> tuple[int, np.ndarray, np.ndarray]:

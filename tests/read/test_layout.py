@@ -220,3 +220,46 @@ def test_a_noisy_scan_of_a_page_all_table_stays_upright():
         ink = binarize(scan if scan.ndim == 2 else cv2.cvtColor(scan, cv2.COLOR_BGR2GRAY))
         assert not is_sideways(ink, 200), seed
         assert is_sideways(np.ascontiguousarray(np.rot90(ink)), 200), seed
+
+
+def test_a_1_bit_pages_vertical_hairlines_broken_into_dots_are_rulings_and_a_column_of_ones_is_not():
+    """A light 1-bit threshold breaks a table's vertical hairlines into dots and dashes 1-5 px
+    apart (a real report's page so lost its columns: their dots were read as 1s). On a 1-bit
+    page they are rulings, from each row's ruling to the next; a column of 1s, one a row, and
+    a line printed dashed (gaps of a point) are not."""
+    import os
+
+    from PIL import Image, ImageDraw, ImageFont
+
+    from pipeline.generate.render import FONT_FILES
+
+    rng = np.random.default_rng(11)
+    picture = Image.new("L", (1500, 1400), 255)  # 300 dpi
+    draw = ImageDraw.Draw(picture)
+    ys = list(range(150, 1300, 75))  # rows a quarter of an inch high
+    for y in ys:
+        draw.rectangle([100, y, 1400, y + 2], fill=0)
+    dotted, ones, dashed = [100, 500, 1400], 950, 1200
+    for x in dotted:
+        y = ys[0]
+        while y < ys[-1]:
+            length = int(rng.integers(1, 30))
+            dx = int(rng.integers(0, 2))
+            draw.rectangle([x + dx, y, x + dx + int(rng.integers(1, 3)), min(ys[-1], y + length)], fill=0)
+            y += length + int(rng.integers(2, 6))
+    for y in range(ys[0], ys[-1], 25):  # 3 pt dashes, 3 pt gaps
+        draw.rectangle([dashed, y, dashed + 1, y + 12], fill=0)
+    font = ImageFont.truetype(next(p for p in FONT_FILES.values() if os.path.exists(p)), 40)
+    for y in ys[:-1]:
+        draw.text((ones, y + 12), "1", font=font, fill=0)
+        draw.rectangle([ones + 40, y + 20, ones + 42, y + 55], fill=0)  # a 1's stem alone, its foot and flag lost
+    grey = np.asarray(picture)
+    options = LayoutOptions()
+    found = ruling_lines(grey, 300, options, bilevel=True).vertical
+    height = ys[-1] - ys[0]
+    for x in dotted:
+        assert (found[ys[0]:ys[-1], x - 3:x + 6] > 0).any(axis=1).sum() >= 0.95 * height, x
+    for x in (ones, dashed):
+        assert not (found[:, x - 10:x + 30] > 0).any(), x
+    # on a grey page the text reading has them, as before
+    assert not (ruling_lines(grey, 300, options).vertical[:, 500 - 3:500 + 6] > 0).any()
