@@ -119,3 +119,32 @@ def test_strokes_of_text_sitting_on_a_tight_rows_ruling_are_not_rulings():
     (region,) = find_tables(lines, LayoutOptions())
     table = build_grid(lines, region, 1, dpi)
     assert (table.n_rows, table.n_cols, len(table.cells)) == (3, 2, 6)
+
+
+@pytest.mark.parametrize("side", ["right", "left", "none"])
+def test_a_table_whose_outer_border_was_lost_ends_where_its_rulings_end(side):
+    """A 1-bit threshold took a light border away, or it was never printed: the top and bottom
+    rulings run on past the last vertical one together, and the column they close is a column.
+    A rule that runs on alone (a heading's underline joined to the table) closes none."""
+    import cv2
+
+    dpi = 200
+    image = np.full((500, 1300), 235, np.uint8)
+    xs, ys = [100, 300, 500, 700, 900, 1100], [100, 160, 220, 280]
+    for y in ys:
+        cv2.line(image, (xs[0], y), (xs[-1], y), 40, 2)
+    kept = xs[:-1] if side == "right" else xs[1:] if side == "left" else xs
+    for x in kept:
+        cv2.line(image, (x, ys[0]), (x, ys[-1]), 40, 2)
+    if side == "none":  # all borders kept, and an underline running on from the top rule
+        cv2.line(image, (xs[-1], ys[0]), (1250, ys[0]), 40, 2)
+    for r, (top, bottom) in enumerate(zip(ys, ys[1:])):
+        for c, x in enumerate(xs[:-1]):
+            cv2.putText(image, str(r * 5 + c), (x + 80, bottom - 18), cv2.FONT_HERSHEY_SIMPLEX, 0.9, 40, 2)
+    opt = LayoutOptions()
+    lines = ruling_lines(image, dpi, opt)
+    (region,) = find_tables(lines, opt)
+    table = build_grid(lines, region, 1, dpi)
+    assert (table.n_rows, table.n_cols, len(table.cells)) == (3, 5, 15)
+    edge = xs[-1] if side == "right" else xs[0]
+    assert min(abs(c.bbox[2 if side == "right" else 0] - edge) for c in table.cells) <= 4

@@ -102,6 +102,26 @@ def _short_verticals(ink: np.ndarray, h_mask: np.ndarray, ys: list[float], xs: l
     return found
 
 
+def _closed_by_rulings(h_mask: np.ndarray, ys: list[float], xs: list[float], tol: float, dpi: int) -> list[float]:
+    """The vertical rulings `xs` and, where a table's outer column has none on its outer side
+    (a border too light for a 1-bit threshold, or never printed), the line where its top and
+    bottom rulings end together, over 0.1 inch past the outermost vertical one (as a table whose
+    last row has no rule under it ends where its vertical rulings end)."""
+    def ends(y: float) -> np.ndarray | None:
+        cols = np.flatnonzero(h_mask[max(0, int(y - tol)):int(y + tol) + 1].any(axis=0))
+        return cols[[0, -1]] if cols.size else None
+
+    top, bottom = ends(ys[0]), ends(ys[-1])
+    if not xs or top is None or bottom is None or len(ys) < 2:
+        return xs
+    past = 0.1 * dpi
+    if top[1] - xs[-1] > past and bottom[1] - xs[-1] > past and abs(float(top[1]) - float(bottom[1])) <= 2 * tol:
+        xs = xs + [(float(top[1]) + float(bottom[1])) / 2]
+    if xs[0] - top[0] > past and xs[0] - bottom[0] > past and abs(float(top[0]) - float(bottom[0])) <= 2 * tol:
+        xs = [(float(top[0]) + float(bottom[0])) / 2] + xs
+    return xs
+
+
 def _inset(dpi: int) -> int:
     """How far inside its rulings a cell's own content is looked for."""
     return max(2, int(0.02 * dpi))
@@ -148,7 +168,8 @@ def build_grid(lines: PageLines, region: BBox, page: int, dpi: int, worn: bool =
     # on a scan, worn rulings too; a PDF's rulings are whole, and only a glyph touching both
     # rulings could fill a row's height (from just clear of the rulings) as they do
     fill, band_inset = (0.8, inset) if worn else (0.97, max(2, int(0.01 * dpi)))
-    xs = sorted(xs + _short_verticals(ink, h_mask, ys, xs, tol, band_inset, 0.08 * dpi, thin, fill))
+    xs = _closed_by_rulings(h_mask, ys, sorted(xs + _short_verticals(ink, h_mask, ys, xs, tol, band_inset, 0.08 * dpi,
+                                                                       thin, fill)), tol, dpi)
     if len(xs) < 2:
         return None
     n_rows, n_cols = len(ys) - 1, len(xs) - 1
