@@ -454,13 +454,18 @@ def dashed_rules(ink: np.ndarray, dpi: int, options: LayoutOptions) -> np.ndarra
     out = np.zeros_like(ink)
     _, _, stats, _ = label_components(ink)
     x, y, w, h = (stats[1:, i] for i in range(4))
-    thin = max(3, int(0.015 * dpi))
+    thin = _hairline(dpi)
     dashes = np.flatnonzero((h <= thin) & (w >= 2 * h) & (w >= 3))
     _mark_chains(out, dashes, x, y, w, h, options.line_gap * dpi, options.line_length * dpi)
     return out
 
 
 DOTTED_GAP = 0.02  # inches: the widest break in a vertical hairline a light 1-bit threshold broke into dots
+
+
+def _hairline(dpi: int) -> int:
+    """The most pixels across a piece of a ruling broken into dashes or dots."""
+    return max(3, int(0.015 * dpi))
 
 
 def dotted_verticals(ink: np.ndarray, horizontal: np.ndarray, dpi: int, options: LayoutOptions) -> np.ndarray:
@@ -475,7 +480,7 @@ def dotted_verticals(ink: np.ndarray, horizontal: np.ndarray, dpi: int, options:
     apart = cv2.bitwise_and(ink, cv2.bitwise_not(cv2.dilate(horizontal, _rect((3, 3)))))
     _, _, stats, _ = label_components(apart)
     x, y, w, h = (stats[1:, i] for i in range(4))
-    dots = np.flatnonzero(w <= max(3, int(0.015 * dpi)))
+    dots = np.flatnonzero(w <= _hairline(dpi))
     _mark_chains(out.T, dots, y, x, h, w, DOTTED_GAP * dpi, options.vertical_line_length * dpi)  # columns as rows
     return out
 

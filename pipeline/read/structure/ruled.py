@@ -112,7 +112,7 @@ def _closed_by_rulings(h_mask: np.ndarray, ys: list[float], xs: list[float], tol
         return cols[[0, -1]] if cols.size else None
 
     top, bottom = ends(ys[0]), ends(ys[-1])
-    if not xs or top is None or bottom is None or len(ys) < 2:
+    if not xs or top is None or bottom is None:
         return xs
     past = 0.1 * dpi
     if top[1] - xs[-1] > past and bottom[1] - xs[-1] > past and abs(float(top[1]) - float(bottom[1])) <= 2 * tol:
